@@ -1,0 +1,98 @@
+#include "licet/common/armor.hpp"
+
+namespace licet::armor {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+Error malformed(std::string message) { return make_error(ErrorCode::malformed, std::move(message)); }
+
+bool token_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
+}  // namespace
+
+std::string write(std::string_view token, const std::vector<std::string>& comments) {
+  std::string out;
+  for (const auto& c : comments) {
+    out += "# ";
+    for (char ch : c) out += (ch == '\n' || ch == '\r') ? ' ' : ch;
+    out += '\n';
+  }
+  out += kBegin;
+  out += '\n';
+  for (std::size_t i = 0; i < token.size(); i += kLineWidth) {
+    out += token.substr(i, kLineWidth);
+    out += '\n';
+  }
+  out += kEnd;
+  out += '\n';
+  return out;
+}
+
+Result<LicenseFile> read(std::string_view text) {
+  if (text.size() > kMaxFileBytes) return malformed("license file is larger than 2 MiB");
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  LicenseFile file;
+  enum { kBefore, kInside, kAfter } state = kBefore;
+  bool saw_begin = false;
+  std::size_t line_no = 0;
+  std::string bare;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view raw = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    const std::string_view line = trim(raw);
+    const std::string where = " (line " + std::to_string(line_no) + ")";
+    switch (state) {
+      case kBefore:
+        if (line.empty()) continue;
+        if (line == kBegin) {
+          state = kInside;
+          saw_begin = true;
+        } else if (line.front() == '#') {
+          file.comments.emplace_back(trim(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1)));
+        } else if (file.comments.empty() && bare.empty() && line.substr(0, 3) == "v4.") {
+          bare = line;  // a bare token; it must be the only content
+          state = kAfter;
+        } else {
+          return malformed("unexpected text before the BEGIN LICET LICENSE line" + where);
+        }
+        break;
+      case kInside:
+        if (line == kEnd) {
+          state = kAfter;
+        } else if (line.empty()) {
+          continue;
+        } else {
+          for (char c : line) {
+            if (!token_char(c)) return malformed("invalid character inside the license block" + where);
+          }
+          file.token += line;
+        }
+        break;
+      case kAfter:
+        if (!line.empty()) return malformed("unexpected text after the license" + where);
+        break;
+    }
+  }
+  if (!saw_begin && bare.empty()) return malformed("no BEGIN LICET LICENSE line: not a license file");
+  if (state == kInside) return malformed("missing END LICET LICENSE line");
+  if (!saw_begin) {
+    for (char c : bare) {
+      if (!token_char(c)) return malformed("invalid character in the license token");
+    }
+    file.token = bare;
+  }
+  if (file.token.empty()) return malformed("the license block is empty");
+  return file;
+}
+
+}  // namespace licet::armor

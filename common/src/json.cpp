@@ -1,0 +1,68 @@
+#include "licet/common/json.hpp"
+
+#include <rapidjson/error/en.h>
+
+#include <set>
+#include <string>
+
+namespace licet::json {
+namespace {
+
+// Returns an empty string when fine, else the problem.
+std::string check_tree(const rapidjson::Value& v, int depth, const Limits& limits) {
+  if (v.IsObject() || v.IsArray()) {
+    if (depth > limits.max_depth) {
+      return "JSON nests deeper than " + std::to_string(limits.max_depth) + " levels";
+    }
+  }
+  if (v.IsObject()) {
+    std::set<std::string_view> seen;
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      std::string_view name(it->name.GetString(), it->name.GetStringLength());
+      if (!seen.insert(name).second) return "duplicate JSON member \"" + std::string(name) + "\"";
+      if (auto e = check_tree(it->value, depth + 1, limits); !e.empty()) return e;
+    }
+  } else if (v.IsArray()) {
+    for (const auto& item : v.GetArray()) {
+      if (auto e = check_tree(item, depth + 1, limits); !e.empty()) return e;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<rapidjson::Document> parse_object(std::string_view text, const Limits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return make_error(ErrorCode::malformed,
+                      "JSON is larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  rapidjson::Document doc;
+  // Iterative parsing: deep nesting cannot exhaust the stack before the depth check runs.
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseValidateEncodingFlag;
+  doc.Parse<kFlags>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return make_error(ErrorCode::malformed,
+                      std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
+                          ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  if (!doc.IsObject()) return make_error(ErrorCode::malformed, "JSON top level is not an object");
+  if (auto e = check_tree(doc, 1, limits); !e.empty()) return make_error(ErrorCode::malformed, e);
+  return doc;
+}
+
+std::string_view type_name(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "boolean";
+    case rapidjson::kObjectType: return "object";
+    case rapidjson::kArrayType: return "array";
+    case rapidjson::kStringType: return "string";
+    case rapidjson::kNumberType: return "number";
+  }
+  return "unknown";
+}
+
+}  // namespace licet::json

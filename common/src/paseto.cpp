@@ -1,0 +1,93 @@
+#include "licet/common/paseto.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "licet/common/base64.hpp"
+#include "licet/common/pae.hpp"
+#include "licet/common/sodium_init.hpp"
+
+namespace licet::paseto {
+namespace {
+
+std::string_view as_chars(const Bytes& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+Error malformed(std::string message) { return make_error(ErrorCode::malformed, std::move(message)); }
+
+}  // namespace
+
+std::string sign(std::string_view payload, const SecretKey& key, std::string_view footer,
+                 std::string_view implicit_assertion) {
+  ensure_sodium();
+  const Bytes m2 = pae({kHeader, payload, footer, implicit_assertion});
+  Bytes body(payload.begin(), payload.end());
+  body.resize(payload.size() + kSignatureSize);
+  crypto_sign_detached(body.data() + payload.size(), nullptr, m2.data(), m2.size(), key.data());
+  std::string token(kHeader);
+  token += b64url_encode(body);
+  if (!footer.empty()) {
+    token += '.';
+    token += b64url_encode(footer);
+  }
+  return token;
+}
+
+Result<Parsed> parse(std::string_view token) {
+  if (token.size() > kMaxTokenSize) return malformed("token is larger than 64 KiB");
+  if (token.substr(0, kHeader.size()) != kHeader) {
+    const auto dot = token.find('.');
+    const auto second = dot == std::string_view::npos ? dot : token.find('.', dot + 1);
+    if (second != std::string_view::npos && second < 16) {
+      return malformed("token type '" + std::string(token.substr(0, second + 1)) +
+                       "' is not supported; licet accepts only v4.public tokens");
+    }
+    return malformed("not a PASETO v4.public token");
+  }
+  const std::string_view rest = token.substr(kHeader.size());
+  const auto dot = rest.find('.');
+  const std::string_view body_b64 = rest.substr(0, dot);
+  std::string_view footer_b64;
+  if (dot != std::string_view::npos) {
+    footer_b64 = rest.substr(dot + 1);
+    if (footer_b64.empty()) return malformed("token has an empty footer segment");
+    if (footer_b64.find('.') != std::string_view::npos) return malformed("token has too many segments");
+  }
+  auto body = b64url_decode(body_b64);
+  if (!body) return malformed("token body is not canonical base64url");
+  if (body->size() < kSignatureSize) return malformed("token body is shorter than a signature");
+  Parsed parsed;
+  if (!footer_b64.empty()) {
+    auto footer = b64url_decode(footer_b64);
+    if (!footer) return malformed("token footer is not canonical base64url");
+    parsed.footer.assign(as_chars(*footer));
+  }
+  const std::size_t mlen = body->size() - kSignatureSize;
+  parsed.payload.assign(reinterpret_cast<const char*>(body->data()), mlen);
+  std::copy(body->begin() + static_cast<std::ptrdiff_t>(mlen), body->end(),
+            parsed.signature.begin());
+  return parsed;
+}
+
+Status verify_signature(const Parsed& parsed, const PublicKey& key,
+                        std::string_view implicit_assertion) {
+  ensure_sodium();
+  const Bytes m2 = pae({kHeader, parsed.payload, parsed.footer, implicit_assertion});
+  if (crypto_sign_verify_detached(parsed.signature.data(), m2.data(), m2.size(),
+                                  key.bytes.data()) != 0) {
+    return make_error(ErrorCode::bad_signature, "license signature does not verify");
+  }
+  return {};
+}
+
+Result<Verified> verify(std::string_view token, const PublicKey& key,
+                        std::string_view implicit_assertion) {
+  auto parsed = parse(token);
+  if (!parsed) return std::move(parsed).error();
+  if (auto st = verify_signature(*parsed, key, implicit_assertion); !st) return st.error();
+  return Verified{std::move(parsed->payload), std::move(parsed->footer)};
+}
+
+}  // namespace licet::paseto
