@@ -1,0 +1,12 @@
+// Each command group registers its CLI11 subcommands here; one file per group.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace licet::issuer {
+
+void add_init_command(CLI::App& app, Context& ctx);
+
+}  // namespace licet::issuer
