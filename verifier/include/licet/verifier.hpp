@@ -1,0 +1,106 @@
+// licet verifier — the C++ API applications embed. Compiles as C++17. No exception crosses it:
+// every failure is a value with an ErrorCode from DESIGN.md and a one-line message.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "licet/common/error.hpp"
+
+namespace licet {
+
+// What a valid license grants, as the app needs it.
+struct License {
+  std::string license_key;  // lic
+  std::string customer;     // sub
+  std::string product;      // aud
+  std::string vendor;       // iss
+  std::string token_id;     // jti
+  std::int64_t revision = 1;
+  std::int64_t seats = 1;
+  std::int64_t issued_at = 0;                      // Unix seconds
+  std::optional<std::int64_t> not_before;          // Unix seconds
+  std::optional<std::int64_t> expires_at;          // absent = perpetual
+  std::optional<std::int64_t> maintenance_until;   // absent = no maintenance limit
+  std::vector<std::string> features;
+  std::optional<std::vector<std::string>> devices;  // absent = not node-locked
+  std::map<std::string, std::string> meta;
+  std::optional<std::string> sync_url;       // revocation feed policy (`sync` claim)
+  std::optional<std::int64_t> sync_max_age;  // seconds
+
+  bool has_feature(std::string_view feature) const;
+};
+
+struct VerifyResult {
+  ErrorCode code = ErrorCode::malformed;
+  std::string message;             // one line, safe to log; empty when ok
+  std::optional<License> license;  // set only when ok
+
+  bool ok() const { return code == ErrorCode::ok; }
+};
+
+struct VerifierConfig {
+  std::vector<std::string> public_keys;  // trusted "k4.public.…" keys (several during rotation)
+  std::string product;                   // required: the token's aud must equal it
+  std::string app_id;                    // keys the device ID; empty = product
+  std::optional<std::int64_t> release_date;  // this build's release time, checked against maint
+  std::int64_t tolerance_seconds = 300;      // clock skew allowed for iat/nbf/exp and the guard
+  std::string state_dir;  // local license store + clock guard + feed cache; empty = none
+  bool recheck_cache = true;  // answer a repeat of an identical check without the signature check
+  std::function<std::int64_t()> clock;  // Unix seconds; empty = system clock (tests inject one)
+
+  // Revocation feed (optional): a local file, or a URL synced over HTTP(S).
+  std::string revocations_file;
+  std::string sync_url;  // overrides the token's sync.url when set
+};
+
+// How to identify this device for a check. Empty = compute this machine's ID for app_id
+// (LICET_DEVICE_ID in the environment overrides that).
+struct DeviceOverride {
+  std::optional<std::string> device_id;  // a licet device ID or an app-supplied opaque ID
+};
+
+class Verifier {
+ public:
+  // Fails with `malformed` when a key is not a valid k4.public or the product is empty.
+  static Result<Verifier> create(VerifierConfig config);
+
+  // Safe to call concurrently on one Verifier.
+  VerifyResult verify(std::string_view license_text, const DeviceOverride& device = {}) const;
+  VerifyResult verify_file(const std::string& path, const DeviceOverride& device = {}) const;
+
+  // Local license store in state_dir: a license that is not stored is not activated.
+  // store() verifies first and saves only a valid license (atomically).
+  VerifyResult store(std::string_view license_text, const DeviceOverride& device = {}) const;
+  VerifyResult verify_stored(const DeviceOverride& device = {}) const;
+  Status clear_stored() const;
+
+  const VerifierConfig& config() const;
+
+  ~Verifier();
+  Verifier(Verifier&&) noexcept;
+  Verifier& operator=(Verifier&&) noexcept;
+
+  struct Impl;
+
+ private:
+  explicit Verifier(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// This machine's device ID for an app (see docs/FORMAT.md, "Device ID"). Honors LICET_DEVICE_ID.
+Result<std::string> device_id(std::string_view app_id);
+
+// Whether a device presented for a check matches one bound in a license: licet device IDs match
+// when at least 2 of their 3 components agree; any other ID must match exactly.
+bool device_matches(std::string_view bound, std::string_view presented);
+
+std::string_view library_version();
+
+}  // namespace licet
