@@ -1,0 +1,327 @@
+#include <exception>
+#include <new>
+
+#include "device_id.hpp"
+#include "license_from_claims.hpp"
+#include "licet/common/armor.hpp"
+#include "licet/common/file_io.hpp"
+#include "licet/common/json.hpp"
+#include "licet/common/paseto.hpp"
+#include "licet/common/sodium_init.hpp"
+#include "licet/keys/paserk.hpp"
+#include "verifier_impl.hpp"
+
+#ifndef LICET_VERSION_STRING
+#define LICET_VERSION_STRING "0.0.0"
+#endif
+
+namespace licet {
+namespace {
+
+constexpr std::size_t kMaxFooterBytes = 1024;
+constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
+constexpr const char* kStoreFileName = "license.lic";
+
+VerifyResult fail(Error e) {
+  return VerifyResult{e.code, std::move(e.message), std::nullopt};
+}
+VerifyResult fail(ErrorCode code, std::string message) {
+  return VerifyResult{code, std::move(message), std::nullopt};
+}
+
+Error malformed(std::string message) {
+  return make_error(ErrorCode::malformed, std::move(message));
+}
+
+// The boundary: whatever escapes (bad_alloc, a throwing clock callback) becomes io_error.
+template <class F>
+auto guarded(F&& f) noexcept -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::io_error, "out of memory while checking the license");
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::io_error, std::string("license check failed: ") + e.what());
+  } catch (...) {
+    return make_error(ErrorCode::io_error, "license check failed: unknown exception");
+  }
+}
+
+template <class F>
+VerifyResult guarded_result(F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return fail(ErrorCode::io_error, "out of memory while checking the license");
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::io_error, std::string("license check failed: ") + e.what());
+  } catch (...) {
+    return fail(ErrorCode::io_error, "license check failed: unknown exception");
+  }
+}
+
+Error moved_from() {
+  return make_error(ErrorCode::io_error, "this Verifier was moved from and cannot be used");
+}
+
+}  // namespace
+
+Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
+    : config(std::move(cfg)),
+      app_id(config.app_id.empty() ? config.product : config.app_id),
+      keyring(std::move(ring)) {
+  if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
+}
+
+UnixTime Verifier::Impl::now() const {
+  return config.clock ? config.clock() : system_now();
+}
+
+std::filesystem::path Verifier::Impl::stored_license_path() const {
+  return std::filesystem::path(config.state_dir) / kStoreFileName;
+}
+
+Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
+    std::string_view license_text) const {
+  auto file = armor::read(license_text);
+  if (!file) return std::move(file).error();
+  auto parsed = paseto::parse(file->token);
+  if (!parsed) return std::move(parsed).error();
+
+  if (parsed->footer.empty())
+    return malformed("license token has no footer naming its signing key");
+  if (parsed->footer.size() > kMaxFooterBytes)
+    return malformed("license footer is larger than 1 KiB");
+  auto footer = json::parse_object(parsed->footer, {kMaxFooterBytes, 1});
+  if (!footer) return malformed("license footer: " + footer.error().message);
+  const auto kid = footer->FindMember("kid");
+  if (kid == footer->MemberEnd() || !kid->value.IsString()) {
+    return malformed("license footer has no \"kid\" naming its signing key");
+  }
+  const std::string_view pid(kid->value.GetString(), kid->value.GetStringLength());
+  if (!paserk::looks_like_pid(pid)) return malformed("license footer \"kid\" is not a k4.pid");
+  // The key always comes from the app's keyring, never from the token.
+  const auto key = keyring.find(pid);
+  if (!key) {
+    return make_error(ErrorCode::unknown_key, "license is signed by key " + std::string(pid) +
+                                                  ", which this application does not trust");
+  }
+  if (auto st = paseto::verify_signature(*parsed, *key); !st) return st.error();
+
+  auto claims = claims_from_json(parsed->payload);
+  if (!claims) return std::move(claims).error();
+  auto checked = std::make_shared<detail::Checked>();
+  checked->license = detail::license_from_claims(*claims);
+  checked->claims = std::move(*claims);
+  return std::shared_ptr<const detail::Checked>(std::move(checked));
+}
+
+Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) const {
+  if (c.aud != config.product) {
+    return make_error(ErrorCode::wrong_product,
+                      "license is for product '" + c.aud + "', not '" + config.product + "'");
+  }
+  const std::int64_t tol = config.tolerance_seconds;
+  if (c.iat > now + tol) {
+    return make_error(ErrorCode::clock_tampered,
+                      "this computer's clock is behind: the license was issued at " +
+                          format_rfc3339(c.iat) + " but the clock says " + format_rfc3339(now) +
+                          "; correct the date and time settings");
+  }
+  if (c.nbf && *c.nbf > now + tol) {
+    return make_error(ErrorCode::not_yet_valid,
+                      "license is not valid before " + format_rfc3339(*c.nbf));
+  }
+  // exp is exclusive: valid while now < exp (+ tolerance).
+  if (c.exp && now - tol >= *c.exp) {
+    return make_error(ErrorCode::expired, "license expired at " + format_rfc3339(*c.exp));
+  }
+  if (c.maint && config.release_date && *config.release_date > *c.maint) {
+    return make_error(ErrorCode::maintenance_expired,
+                      "this release (" + format_rfc3339(*config.release_date) +
+                          ") is newer than the license's maintenance period, which ended at " +
+                          format_rfc3339(*c.maint));
+  }
+  return {};
+}
+
+Result<std::string> Verifier::Impl::machine_device_id() const {
+  std::lock_guard lock(device_mutex_);
+  if (machine_device_id_) return *machine_device_id_;
+  auto id = device_id(app_id);
+  if (id) machine_device_id_ = *id;  // failures are not cached: LICET_DEVICE_ID may be set later
+  return id;
+}
+
+Status Verifier::Impl::check_device(const Claims& c, const DeviceOverride& device) const {
+  if (!c.devices) return {};
+  std::string presented;
+  if (device.device_id) {
+    if (auto why = device::invalid_device_id_reason(*device.device_id); !why.empty()) {
+      return malformed("the device ID given by the application is invalid: " + why);
+    }
+    presented = *device.device_id;
+  } else {
+    auto id = machine_device_id();
+    if (!id) return std::move(id).error();
+    presented = std::move(*id);
+  }
+  for (const auto& bound : *c.devices) {
+    if (device_matches(bound, presented)) return {};
+  }
+  return make_error(ErrorCode::device_not_bound,
+                    "license is not bound to this device (" + presented + ")");
+}
+
+VerifyResult Verifier::Impl::verify(std::string_view license_text,
+                                    const DeviceOverride& device) const {
+  const UnixTime now = this->now();
+  if (now < kMinTime || now > kMaxTime) {
+    return fail(ErrorCode::io_error, "the clock returned an impossible time");
+  }
+
+  std::shared_ptr<const detail::Checked> checked;
+  detail::RecheckCache::Key key{};
+  if (config.recheck_cache) {
+    key = detail::RecheckCache::key(license_text, device.device_id, config.product,
+                                    config.release_date);
+    checked = cache.find(key);
+  }
+  if (!checked) {
+    auto fresh = authenticate(license_text);
+    if (!fresh) return fail(std::move(fresh).error());
+    checked = std::move(*fresh);
+    if (config.recheck_cache) cache.insert(key, checked);
+  }
+
+  const Claims& claims = checked->claims;
+  if (auto st = check_product_and_time(claims, now); !st) return fail(st.error());
+  if (auto st = check_device(claims, device); !st) return fail(st.error());
+  if (auto st = check_revocations(claims, now); !st) return fail(st.error());
+  if (guard) {
+    if (auto st = guard->check(now); !st) return fail(st.error());
+    if (auto st = guard->advance(now, claims.iat); !st) return fail(st.error());
+  }
+  return VerifyResult{ErrorCode::ok, {}, checked->license};
+}
+
+// ---- public API ----
+
+Verifier::Verifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Verifier::~Verifier() = default;
+Verifier::Verifier(Verifier&&) noexcept = default;
+Verifier& Verifier::operator=(Verifier&&) noexcept = default;
+
+Result<Verifier> Verifier::create(VerifierConfig config) {
+  return guarded([&]() -> Result<Verifier> {
+    ensure_sodium();
+    if (config.product.empty()) return malformed("the verifier needs the product id");
+    if (config.public_keys.empty()) return malformed("the verifier needs at least one public key");
+    if (config.tolerance_seconds < 0 || config.tolerance_seconds > kMaxTolerance) {
+      return malformed("tolerance_seconds must be between 0 and one year");
+    }
+    if (config.release_date &&
+        (*config.release_date < kMinTime || *config.release_date > kMaxTime)) {
+      return malformed("release_date is out of range");
+    }
+    keys::Keyring ring;
+    for (std::size_t i = 0; i < config.public_keys.size(); ++i) {
+      auto added = ring.add(config.public_keys[i]);
+      if (!added) {
+        return malformed("public key " + std::to_string(i + 1) + ": " + added.error().message);
+      }
+    }
+    return Verifier(std::make_unique<Impl>(std::move(config), std::move(ring)));
+  });
+}
+
+VerifyResult Verifier::verify(std::string_view license_text, const DeviceOverride& device) const {
+  return guarded_result([&] {
+    if (!impl_) return fail(moved_from());
+    return impl_->verify(license_text, device);
+  });
+}
+
+VerifyResult Verifier::verify_file(const std::string& path, const DeviceOverride& device) const {
+  return guarded_result([&] {
+    if (!impl_) return fail(moved_from());
+    auto text = read_file(path, armor::kMaxFileBytes);
+    if (!text) return fail(std::move(text).error());
+    return impl_->verify(*text, device);
+  });
+}
+
+VerifyResult Verifier::store(std::string_view license_text, const DeviceOverride& device) const {
+  return guarded_result([&] {
+    if (!impl_) return fail(moved_from());
+    if (impl_->config.state_dir.empty()) {
+      return fail(ErrorCode::io_error, "no state_dir is configured for the license store");
+    }
+    auto result = impl_->verify(license_text, device);
+    if (!result.ok()) return result;
+    // Stored in canonical armor (comments kept): the same token, whatever wrapping it came in.
+    auto file = armor::read(license_text);
+    if (!file) return fail(std::move(file).error());
+    const auto path = impl_->stored_license_path();
+    if (auto st = detail::ensure_state_dir(path.parent_path()); !st) return fail(st.error());
+    if (auto st = write_file_atomic(path, armor::write(file->token, file->comments), 0600); !st) {
+      return fail(st.error());
+    }
+    return result;
+  });
+}
+
+VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
+  return guarded_result([&] {
+    if (!impl_) return fail(moved_from());
+    if (impl_->config.state_dir.empty()) {
+      return fail(ErrorCode::io_error, "no state_dir is configured for the license store");
+    }
+    const auto path = impl_->stored_license_path();
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+      return fail(ErrorCode::io_error, "no license is activated on this device");
+    }
+    auto text = read_file(path, armor::kMaxFileBytes);
+    if (!text) {
+      return fail(ErrorCode::io_error,
+                  "the stored license cannot be read: " + text.error().message);
+    }
+    auto result = impl_->verify(*text, device);
+    if (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature) {
+      result.message = "the stored license " + path.string() + " is damaged: " + result.message;
+    }
+    return result;
+  });
+}
+
+Status Verifier::clear_stored() const {
+  try {
+    if (!impl_) return moved_from();
+    if (impl_->config.state_dir.empty()) {
+      return make_error(ErrorCode::io_error, "no state_dir is configured for the license store");
+    }
+    const auto path = impl_->stored_license_path();
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (ec) {
+      return make_error(ErrorCode::io_error,
+                        "cannot remove " + path.string() + ": " + ec.message());
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::io_error,
+                      std::string("cannot remove the stored license: ") + e.what());
+  }
+}
+
+const VerifierConfig& Verifier::config() const {
+  static const VerifierConfig kEmpty;
+  return impl_ ? impl_->config : kEmpty;
+}
+
+std::string_view library_version() {
+  return LICET_VERSION_STRING;
+}
+
+}  // namespace licet
