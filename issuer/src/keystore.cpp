@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "licet/common/time.hpp"
 #include "licet/keys/key_file.hpp"
@@ -29,6 +31,17 @@ constexpr const char* kSelect =
 
 }  // namespace
 
+paserk::PwCost key_file_cost() {
+  const char* env = std::getenv("LICET_KDF_COST");
+  const std::string_view v = env == nullptr ? "" : env;
+  if (v == "interactive") return {64ULL * 1024 * 1024, 2};
+  if (v == "minimal") return {1024ULL * 1024, 1};
+  if (!v.empty() && v != "moderate") {
+    throw CliError("LICET_KDF_COST must be moderate, interactive or minimal");
+  }
+  return kKeyFileCost;
+}
+
 SigningKeyInfo create_signing_key(const Context& ctx, Db& db, const std::string& state,
                                   bool encrypt) {
   SecretKey key = paserk::generate_secret_key();
@@ -44,7 +57,7 @@ SigningKeyInfo create_signing_key(const Context& ctx, Db& db, const std::string&
   std::string paserk_text;
   if (encrypt) {
     auto pass = obtain_passphrase(ctx, /*confirm=*/true);
-    paserk_text = paserk::wrap_secret_pw(key, pass->view(), kKeyFileCost);
+    paserk_text = paserk::wrap_secret_pw(key, pass->view(), key_file_cost());
   } else {
     paserk_text = paserk::to_secret(key);
   }

@@ -31,6 +31,10 @@ struct ActiveKey {
 // Argon2id cost for new key files (libsodium MODERATE memory, 3 passes).
 inline constexpr paserk::PwCost kKeyFileCost{256ULL * 1024 * 1024, 3};
 
+// kKeyFileCost, unless $LICET_KDF_COST says "interactive" (64 MiB, 2 passes) or "minimal"
+// (1 MiB, 1 pass; for tests only). Unlocking reads the cost from the file, so both work later.
+paserk::PwCost key_file_cost();
+
 // Generates a key, writes its secret file, inserts it as `state`. Runs inside the caller's
 // transaction; the file is removed again if the insert fails.
 SigningKeyInfo create_signing_key(const Context& ctx, Db& db, const std::string& state,

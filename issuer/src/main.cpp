@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "licet 0.1.0");
 
   add_init_command(app, ctx);
+  add_key_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "licet/common/file_io.hpp"
+#include "licet/common/sodium_init.hpp"
 
 namespace licet::issuer {
 namespace {
@@ -49,6 +50,7 @@ void wipe(std::string& s) {
 }  // namespace
 
 Passphrase::Passphrase(std::string_view text) : size_(text.size()) {
+  ensure_sodium();  // sodium_malloc aborts before sodium_init
   data_ = static_cast<char*>(sodium_malloc(size_ + 1));
   if (data_ == nullptr) throw std::bad_alloc();
   std::memcpy(data_, text.data(), size_);

@@ -8,5 +8,6 @@
 namespace licet::issuer {
 
 void add_init_command(CLI::App& app, Context& ctx);
+void add_key_command(CLI::App& app, Context& ctx);
 
 }  // namespace licet::issuer
