@@ -175,6 +175,7 @@ Status Verifier::Impl::check_device(const Claims& c, const DeviceOverride& devic
 
 VerifyResult Verifier::Impl::verify(std::string_view license_text,
                                     const DeviceOverride& device) const {
+  checks.fetch_add(1, std::memory_order_relaxed);
   const UnixTime now = this->now();
   if (now < kMinTime || now > kMaxTime) {
     return fail(ErrorCode::io_error, "the clock returned an impossible time");
@@ -186,6 +187,7 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
     key = detail::RecheckCache::key(license_text, device.device_id, config.product,
                                     config.release_date);
     checked = cache.find(key);
+    if (checked) cache_hits.fetch_add(1, std::memory_order_relaxed);
   }
   if (!checked) {
     auto fresh = authenticate(license_text);
@@ -318,6 +320,15 @@ Status Verifier::clear_stored() const {
 const VerifierConfig& Verifier::config() const {
   static const VerifierConfig kEmpty;
   return impl_ ? impl_->config : kEmpty;
+}
+
+Verifier::Stats Verifier::stats() const {
+  Stats s;
+  if (!impl_) return s;
+  s.checks = impl_->checks.load(std::memory_order_relaxed);
+  s.cache_hits = impl_->cache_hits.load(std::memory_order_relaxed);
+  s.cache_entries = impl_->cache.size();
+  return s;
 }
 
 std::string_view library_version() {

@@ -2,6 +2,7 @@
 // (re-check cache, this machine's device ID) and the clock-guard file, which have their own locks.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,8 @@ struct Verifier::Impl {
   keys::Keyring keyring;
   mutable detail::RecheckCache cache;       // has its own lock
   std::optional<detail::ClockGuard> guard;  // set when config.state_dir is
+  mutable std::atomic<std::uint64_t> checks{0};
+  mutable std::atomic<std::uint64_t> cache_hits{0};
 
   Impl(VerifierConfig cfg, keys::Keyring ring);
 

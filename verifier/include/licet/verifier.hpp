@@ -24,10 +24,10 @@ struct License {
   std::string token_id;     // jti
   std::int64_t revision = 1;
   std::int64_t seats = 1;
-  std::int64_t issued_at = 0;                      // Unix seconds
-  std::optional<std::int64_t> not_before;          // Unix seconds
-  std::optional<std::int64_t> expires_at;          // absent = perpetual
-  std::optional<std::int64_t> maintenance_until;   // absent = no maintenance limit
+  std::int64_t issued_at = 0;                     // Unix seconds
+  std::optional<std::int64_t> not_before;         // Unix seconds
+  std::optional<std::int64_t> expires_at;         // absent = perpetual
+  std::optional<std::int64_t> maintenance_until;  // absent = no maintenance limit
   std::vector<std::string> features;
   std::optional<std::vector<std::string>> devices;  // absent = not node-locked
   std::map<std::string, std::string> meta;
@@ -51,7 +51,7 @@ struct VerifierConfig {
   std::string app_id;                    // keys the device ID; empty = product
   std::optional<std::int64_t> release_date;  // this build's release time, checked against maint
   std::int64_t tolerance_seconds = 300;      // clock skew allowed for iat/nbf/exp and the guard
-  std::string state_dir;  // local license store + clock guard + feed cache; empty = none
+  std::string state_dir;      // local license store + clock guard + feed cache; empty = none
   bool recheck_cache = true;  // answer a repeat of an identical check without the signature check
   std::function<std::int64_t()> clock;  // Unix seconds; empty = system clock (tests inject one)
 
@@ -82,6 +82,14 @@ class Verifier {
   Status clear_stored() const;
 
   const VerifierConfig& config() const;
+
+  // Counters since create(), for tests, benchmarks and diagnostics.
+  struct Stats {
+    std::uint64_t checks = 0;      // verify/verify_file/store/verify_stored calls that ran a check
+    std::uint64_t cache_hits = 0;  // checks answered without armor, parsing and signature
+    std::uint64_t cache_entries = 0;  // licenses held in the re-check cache now
+  };
+  Stats stats() const;
 
   ~Verifier();
   Verifier(Verifier&&) noexcept;

@@ -1,0 +1,192 @@
+// The local license store and the clock guard in state_dir.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "verifier_test_support.hpp"
+
+namespace licet {
+namespace {
+
+namespace fs = std::filesystem;
+using test::base_claims;
+using test::FakeClock;
+using test::kNow;
+using test::Vendor;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  return st.st_mode & 0777;
+}
+
+class StateDir : public ::testing::Test {
+ protected:
+  Vendor vendor;
+  FakeClock clock;
+  test::TempDir tmp;
+  fs::path state = tmp.path() / "state";
+
+  Verifier make(std::int64_t tolerance = 300) const {
+    VerifierConfig cfg = test::config_for(vendor, clock);
+    cfg.state_dir = state.string();
+    cfg.tolerance_seconds = tolerance;
+    return test::make_verifier(cfg);
+  }
+};
+
+TEST_F(StateDir, StoreThenVerifyStoredThenClear) {
+  const Verifier v = make();
+  auto none = v.verify_stored();
+  EXPECT_EQ(none.code, ErrorCode::io_error);
+  EXPECT_EQ(none.message, "no license is activated on this device");
+
+  const std::string lic = vendor.mint(base_claims());
+  const auto stored = v.store(lic);
+  ASSERT_TRUE(stored.ok()) << stored.message;
+  EXPECT_EQ(mode_of(state), 0700u);
+  EXPECT_EQ(mode_of(state / "license.lic"), 0600u);
+  EXPECT_EQ(slurp(state / "license.lic"), lic);  // already canonical armor
+
+  const auto again = v.verify_stored();
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(again.license->license_key, base_claims().lic);
+
+  ASSERT_TRUE(v.clear_stored().ok());
+  EXPECT_FALSE(fs::exists(state / "license.lic"));
+  EXPECT_EQ(v.verify_stored().code, ErrorCode::io_error);
+  EXPECT_TRUE(v.clear_stored().ok());  // nothing to clear is fine
+}
+
+TEST_F(StateDir, StoreSavesCanonicalArmorOfAWrappedFile) {
+  const Verifier v = make();
+  const std::string token = vendor.token(base_claims());
+  ASSERT_TRUE(v.store("\n" + token + "\n\n").ok());
+  EXPECT_EQ(slurp(state / "license.lic"), armor::write(token));
+}
+
+TEST_F(StateDir, InvalidLicenseIsNotStoredAndDoesNotReplaceTheStoredOne) {
+  const Verifier v = make();
+  const std::string good = vendor.mint(base_claims());
+  ASSERT_TRUE(v.store(good).ok());
+  Claims expired = base_claims();
+  expired.exp = kNow - 100000;
+  EXPECT_EQ(v.store(vendor.mint(expired)).code, ErrorCode::expired);
+  EXPECT_EQ(v.store("garbage").code, ErrorCode::malformed);
+  EXPECT_EQ(slurp(state / "license.lic"), good);
+}
+
+TEST_F(StateDir, DamagedStoreIsReportedAndLeftAlone) {
+  const Verifier v = make();
+  ASSERT_TRUE(v.store(vendor.mint(base_claims())).ok());
+  const std::string garbage = "-----BEGIN LICET LICENSE-----\nv4.public.!!!\n";
+  { std::ofstream(state / "license.lic", std::ios::trunc) << garbage; }
+  const auto r = v.verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::malformed);
+  EXPECT_NE(r.message.find("stored license"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("damaged"), std::string::npos) << r.message;
+  EXPECT_EQ(slurp(state / "license.lic"), garbage);
+
+  // A flipped signature byte in the store: bad_signature, also reported as damage.
+  Vendor other;
+  {
+    std::ofstream(state / "license.lic", std::ios::trunc)
+        << other.mint(base_claims(), vendor.footer());
+  }
+  const auto forged = v.verify_stored();
+  EXPECT_EQ(forged.code, ErrorCode::bad_signature);
+  EXPECT_NE(forged.message.find("damaged"), std::string::npos) << forged.message;
+}
+
+TEST_F(StateDir, StoreNeedsAStateDir) {
+  const Verifier v = test::make_verifier(test::config_for(vendor, clock));
+  EXPECT_EQ(v.store(vendor.mint(base_claims())).code, ErrorCode::io_error);
+  EXPECT_EQ(v.verify_stored().code, ErrorCode::io_error);
+  EXPECT_EQ(v.clear_stored().code(), ErrorCode::io_error);
+}
+
+TEST_F(StateDir, UnwritableStateDirIsAnIoError) {
+  std::ofstream(tmp.path() / "blocker") << "x";
+  VerifierConfig cfg = test::config_for(vendor, clock);
+  cfg.state_dir = (tmp.path() / "blocker" / "state").string();  // parent is a regular file
+  const Verifier v = test::make_verifier(cfg);
+  const auto r = v.store(vendor.mint(base_claims()));
+  EXPECT_EQ(r.code, ErrorCode::io_error) << r.message;
+}
+
+TEST_F(StateDir, ClockSetBackBeyondToleranceIsTampering) {
+  const std::string lic = vendor.mint(base_claims());
+  {
+    const Verifier v = make();
+    ASSERT_TRUE(v.verify(lic).ok());
+    EXPECT_TRUE(fs::exists(state / "clock.json"));
+    EXPECT_EQ(mode_of(state / "clock.json"), 0600u);
+  }
+  // A new Verifier (a restarted app) sees the persisted time.
+  const Verifier v = make();
+  clock.set(kNow - 300);
+  EXPECT_TRUE(v.verify(lic).ok());
+  clock.set(kNow - 301);
+  const auto r = v.verify(lic);
+  EXPECT_EQ(r.code, ErrorCode::clock_tampered);
+  EXPECT_NE(r.message.find("clock"), std::string::npos);
+  // Time moving forward again is fine, and raises the guard.
+  clock.set(kNow + 5000);
+  EXPECT_TRUE(v.verify(lic).ok());
+  clock.set(kNow + 4000);
+  EXPECT_EQ(v.verify(lic).code, ErrorCode::clock_tampered);
+}
+
+TEST_F(StateDir, GuardRisesToTheIssueTime) {
+  const Verifier v = make();
+  Claims c = base_claims();
+  c.iat = kNow + 200;  // within the tolerance: accepted
+  const std::string lic = vendor.mint(c);
+  ASSERT_TRUE(v.verify(lic).ok());
+  clock.set(kNow - 150);  // still fine for iat alone (kNow-150 + 300 >= iat) but behind the guard
+  const auto r = v.verify(vendor.mint(base_claims()));
+  EXPECT_EQ(r.code, ErrorCode::clock_tampered) << r.message;
+}
+
+TEST_F(StateDir, FailedChecksDoNotRaiseTheGuard) {
+  const Verifier v = make();
+  clock.set(kNow + 100000);
+  Claims c = base_claims();
+  c.aud = "other";
+  EXPECT_EQ(v.verify(vendor.mint(c)).code, ErrorCode::wrong_product);
+  EXPECT_FALSE(fs::exists(state / "clock.json"));
+  clock.set(kNow);
+  EXPECT_TRUE(v.verify(vendor.mint(base_claims())).ok());
+}
+
+TEST_F(StateDir, DamagedClockStateIsReportedNotReset) {
+  fs::create_directories(state);
+  for (const std::string& bad : std::vector<std::string>{
+           "", "{", "[]", "{\"v\":1}", "{\"v\":2,\"last_seen\":1}", "{\"v\":1,\"last_seen\":\"x\"}",
+           "{\"v\":1,\"last_seen\":1,\"last_seen\":2}", std::string(2000, ' ')}) {
+    { std::ofstream(state / "clock.json", std::ios::trunc) << bad; }
+    const Verifier v = make();
+    const auto r = v.verify(vendor.mint(base_claims()));
+    EXPECT_EQ(r.code, ErrorCode::io_error) << bad;
+    EXPECT_NE(r.message.find("damaged"), std::string::npos) << r.message;
+    EXPECT_EQ(slurp(state / "clock.json"), bad);
+  }
+}
+
+TEST_F(StateDir, ClockStateFormat) {
+  const Verifier v = make();
+  ASSERT_TRUE(v.verify(vendor.mint(base_claims())).ok());
+  EXPECT_EQ(slurp(state / "clock.json"), "{\"v\":1,\"last_seen\":" + std::to_string(kNow) + "}\n");
+}
+
+}  // namespace
+}  // namespace licet
