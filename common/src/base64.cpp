@@ -12,8 +12,22 @@ std::string b64url_encode(const std::uint8_t* data, std::size_t size) {
   return out;
 }
 
+namespace {
+bool in_alphabet(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+}  // namespace
+
 std::optional<Bytes> b64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;
+  // libsodium 1.0.18 maps every byte >= 0x80 to a 6-bit value instead of rejecting it (its
+  // character classes assume a non-negative char), so a non-ASCII byte would decode as if it were
+  // an alphabet character and give one token several accepted spellings.
+  for (char c : text) {
+    if (!in_alphabet(c)) return std::nullopt;
+  }
   Bytes out(text.size() / 4 * 3 + 3);
   std::size_t len = 0;
   // ignore == NULL and b64_end == NULL: libsodium then rejects '=', any non-alphabet byte and

@@ -13,8 +13,9 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void put(Writer& w, const char* name, std::string_view value) {
-  w.Key(name);
+void put(Writer& w, std::string_view name, std::string_view value) {
+  // Explicit lengths: a meta name may contain NUL ("\u0000" in the JSON), which c_str() would cut.
+  w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
@@ -130,7 +131,7 @@ std::string claims_to_json(const Claims& c) {
   if (!c.meta.empty()) {
     w.Key("meta");
     w.StartObject();
-    for (const auto& [k, v] : c.meta) put(w, k.c_str(), v);
+    for (const auto& [k, v] : c.meta) put(w, k, v);
     w.EndObject();
   }
   w.EndObject();
@@ -190,8 +191,10 @@ Status validate_claims(const Claims& c) {
   if (*key != c.lic) return bad("lic", "is not in canonical form");
   if (c.rev < 1) return bad("rev", "must be at least 1");
   if (c.seats < 1 || c.seats > ClaimLimits::kMaxSeats) return bad("seats", "must be 1..10000");
-  for (auto t : {std::optional(c.iat), c.nbf, c.exp, c.maint}) {
-    if (t && (*t < kMinTime || *t > kMaxTime)) return bad("iat", "is out of range");
+  const std::pair<const char*, std::optional<UnixTime>> times[] = {
+      {"iat", c.iat}, {"nbf", c.nbf}, {"exp", c.exp}, {"maint", c.maint}};
+  for (const auto& [name, t] : times) {
+    if (t && (*t < kMinTime || *t > kMaxTime)) return bad(name, "is out of range");
   }
   if (c.devices) {
     if (static_cast<std::int64_t>(c.devices->size()) > c.seats) {
