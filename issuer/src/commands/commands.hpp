@@ -9,5 +9,6 @@ namespace licet::issuer {
 
 void add_init_command(CLI::App& app, Context& ctx);
 void add_key_command(CLI::App& app, Context& ctx);
+void add_revocations_command(CLI::App& app, Context& ctx);
 
 }  // namespace licet::issuer
