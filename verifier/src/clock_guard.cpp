@@ -53,12 +53,13 @@ Result<std::optional<UnixTime>> ClockGuard::load() const {
   }
   auto doc = json::parse_object(*text, {kMaxStateBytes, 1});
   if (!doc) return damaged(path_, doc.error().message);
-  const auto v = doc->FindMember("v");
-  if (v == doc->MemberEnd() || !v->value.IsInt() || v->value.GetInt() != 1) {
+  const rapidjson::Value& fields = *doc;
+  const auto v = fields.FindMember("v");
+  if (v == fields.MemberEnd() || !v->value.IsInt() || v->value.GetInt() != 1) {
     return damaged(path_, "missing or unknown version \"v\"");
   }
-  const auto last = doc->FindMember("last_seen");
-  if (last == doc->MemberEnd() || !last->value.IsInt64() || last->value.GetInt64() < kMinTime ||
+  const auto last = fields.FindMember("last_seen");
+  if (last == fields.MemberEnd() || !last->value.IsInt64() || last->value.GetInt64() < kMinTime ||
       last->value.GetInt64() > kMaxTime) {
     return damaged(path_, "\"last_seen\" is not a Unix time");
   }
