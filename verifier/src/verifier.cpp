@@ -94,8 +94,9 @@ Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
     return malformed("license footer is larger than 1 KiB");
   auto footer = json::parse_object(parsed->footer, {kMaxFooterBytes, 1});
   if (!footer) return malformed("license footer: " + footer.error().message);
-  const auto kid = footer->FindMember("kid");
-  if (kid == footer->MemberEnd() || !kid->value.IsString()) {
+  const rapidjson::Value& fields = *footer;
+  const auto kid = fields.FindMember("kid");
+  if (kid == fields.MemberEnd() || !kid->value.IsString()) {
     return malformed("license footer has no \"kid\" naming its signing key");
   }
   const std::string_view pid(kid->value.GetString(), kid->value.GetStringLength());
