@@ -23,6 +23,7 @@ foreach(t licet_verifier licet_common licet_keys)
   endforeach()
 endforeach()
 list(REMOVE_DUPLICATES LICET_CAPI_DEPS)
+set_property(GLOBAL PROPERTY LICET_CAPI_DEPS "${LICET_CAPI_DEPS}")  # for examples/
 set(LICET_CAPI_NEEDS_CURL OFF)
 if(LICET_CAPI_DEPS MATCHES "CURL")
   set(LICET_CAPI_NEEDS_CURL ON)
@@ -74,15 +75,16 @@ include(${LICET_CAPI_DIR}/cli/cli.cmake)
 # --- install ---------------------------------------------------------------------------------
 include(CMakePackageConfigHelpers)
 install(FILES ${LICET_CAPI_DIR}/include/licet/verifier.hpp ${LICET_CAPI_DIR}/include/licet/licet.h
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/licet)
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/licet COMPONENT licet)
 install(FILES ${LICET_CAPI_ROOT}/common/include/licet/common/error.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/licet/common)
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/licet/common COMPONENT licet)
 install(TARGETS licet_shared licet_static EXPORT licetTargets
-        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS licet-verify RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(EXPORT licetTargets NAMESPACE licet:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet)
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT licet
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT licet
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT licet)
+install(TARGETS licet-verify RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT licet)
+install(EXPORT licetTargets NAMESPACE licet:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet
+        COMPONENT licet)
 configure_package_config_file(${LICET_CAPI_ROOT}/cmake/licetConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/licetConfig.cmake
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet)
@@ -90,7 +92,7 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/licetConfigVersion.
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/licetConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/licetConfigVersion.cmake
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet)
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet COMPONENT licet)
 set(LICET_PC_PRIVATE_LIBS "-lstdc++")
 if(LICET_CAPI_NEEDS_CURL)
   set(LICET_PC_REQUIRES_PRIVATE "libsodium, libcurl")
@@ -99,5 +101,7 @@ else()
 endif()
 # Relative, so the installed tree can move (cmake --install --prefix anywhere).
 file(RELATIVE_PATH LICET_PC_PREFIX /x/${CMAKE_INSTALL_LIBDIR}/pkgconfig /x)
+string(REGEX REPLACE "/$" "" LICET_PC_PREFIX "${LICET_PC_PREFIX}")
 configure_file(${LICET_CAPI_ROOT}/cmake/licet.pc.in ${CMAKE_CURRENT_BINARY_DIR}/licet.pc @ONLY)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/licet.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/licet.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+        COMPONENT licet)

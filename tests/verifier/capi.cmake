@@ -27,3 +27,42 @@ gtest_discover_tests(licet_cli_test DISCOVERY_TIMEOUT 60)
 add_test(NAME capi.header_is_c99
          COMMAND ${CMAKE_C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only
                  -I${LICET_CAPI_TESTS}/../../verifier/include ${LICET_CAPI_TESTS}/capi_header_c99_test.c)
+
+# The examples as processes (C, C++ and, outside sanitizer builds, Python through ctypes: an
+# ASan-instrumented liblicet.so cannot be loaded into a plain python3).
+if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
+  add_executable(licet_capi_examples_test ${LICET_CAPI_TESTS}/capi_examples_test.cpp)
+  target_link_libraries(licet_capi_examples_test PRIVATE licet_capi_testkit GTest::gtest_main)
+  target_compile_definitions(licet_capi_examples_test PRIVATE
+    LICET_EXAMPLE_C="$<TARGET_FILE:licet_example_c>"
+    LICET_EXAMPLE_C_STATIC="$<TARGET_FILE:licet_example_c_static>"
+    LICET_EXAMPLE_CPP="$<TARGET_FILE:licet_example_cpp>"
+    LICET_SHARED_LIBRARY="$<TARGET_FILE:licet_shared>")
+  # /usr/bin first: a pyenv shim adds half a second to every run.
+  find_program(Python3_EXECUTABLE NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+  find_package(Python3 COMPONENTS Interpreter)
+  if(Python3_Interpreter_FOUND AND NOT LICET_SANITIZE)
+    target_compile_definitions(licet_capi_examples_test PRIVATE
+      LICET_PYTHON="${Python3_EXECUTABLE}"
+      LICET_EXAMPLE_PY="${LICET_CAPI_TESTS}/../../examples/python/check_license.py")
+  endif()
+  add_dependencies(licet_capi_examples_test licet_example_c licet_example_c_static
+                   licet_example_cpp licet_shared)
+  licet_warnings(licet_capi_examples_test)
+  gtest_discover_tests(licet_capi_examples_test DISCOVERY_TIMEOUT 60)
+endif()
+
+# Install into a temporary prefix and build consumers with find_package(licet) and pkg-config.
+set(LICET_CAPI_EXTRA_FLAGS "")
+if(LICET_SANITIZE)
+  set(LICET_CAPI_EXTRA_FLAGS "-fsanitize=address,undefined")
+endif()
+add_test(NAME capi.install_and_consume
+         COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_BINARY_DIR}
+                 -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/capi_install
+                 -DSOURCE_DIR=${LICET_CAPI_TESTS}/capi_install
+                 -DMINT=$<TARGET_FILE:licet_test_mint>
+                 -DC_COMPILER=${CMAKE_C_COMPILER} -DCXX_COMPILER=${CMAKE_CXX_COMPILER}
+                 -DGENERATOR=${CMAKE_GENERATOR} -DEXTRA_FLAGS=${LICET_CAPI_EXTRA_FLAGS}
+                 -P ${LICET_CAPI_TESTS}/capi_install/run.cmake)
+set_tests_properties(capi.install_and_consume PROPERTIES TIMEOUT 300)
