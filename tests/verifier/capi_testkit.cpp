@@ -13,6 +13,7 @@
 #include "licet/common/base64.hpp"
 #include "licet/common/file_io.hpp"
 #include "licet/common/license_key.hpp"
+#include "licet/common/pae.hpp"
 #include "licet/common/paseto.hpp"
 #include "licet/keys/paserk.hpp"
 
@@ -182,6 +183,17 @@ void write_standard_cases(const std::filesystem::path& dir, const std::string& p
   put("bad_signature.lic", armor::write(tamper_signature(vendor.token(valid))));
   put("unknown_key.lic", stranger.license_file(valid));
   put("malformed.lic", "this is not a license\n");
+
+  // valid.lic's signature check as raw bytes, for bench/raw_verify_process.c:
+  // public key (32) || signature (64) || PASETO pre-authentication encoding of the message.
+  auto parsed = paseto::parse(vendor.token(valid));
+  if (!parsed) throw std::runtime_error(parsed.error().message);
+  const PublicKey pub = vendor.secret.public_key();
+  std::string raw(reinterpret_cast<const char*>(pub.bytes.data()), pub.bytes.size());
+  raw.append(reinterpret_cast<const char*>(parsed->signature.data()), parsed->signature.size());
+  const Bytes m2 = pae({paseto::kHeader, parsed->payload, parsed->footer, ""});
+  raw.append(reinterpret_cast<const char*>(m2.data()), m2.size());
+  put("raw_verify.bin", raw);
 }
 
 }  // namespace licet::testkit

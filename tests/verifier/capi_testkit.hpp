@@ -55,7 +55,8 @@ ProcessResult run_process(const std::vector<std::string>& argv,
 
 // Writes the standard set of license files used by the examples and the measurements into dir:
 // public.k4, valid.lic, perpetual.lic, expired.lic, not_yet_valid.lic, maintenance.lic,
-// clock.lic, wrong_product.lic, device.lic, bad_signature.lic, unknown_key.lic, malformed.lic.
+// clock.lic, wrong_product.lic, device.lic, bad_signature.lic, unknown_key.lic, malformed.lic,
+// and raw_verify.bin (valid.lic's signature check as raw bytes, for bench/raw_verify_process.c).
 // Times are relative to `now`; device.lic is bound to "other-device".
 void write_standard_cases(const std::filesystem::path& dir, const std::string& product,
                           UnixTime now);
