@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_init_command(app, ctx);
   add_key_command(app, ctx);
   add_revocations_command(app, ctx);
+  add_ledger_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

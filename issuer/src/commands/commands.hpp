@@ -10,5 +10,6 @@ namespace licet::issuer {
 void add_init_command(CLI::App& app, Context& ctx);
 void add_key_command(CLI::App& app, Context& ctx);
 void add_revocations_command(CLI::App& app, Context& ctx);
+void add_ledger_commands(CLI::App& app, Context& ctx);  // show list stats inspect audit backup restore
 
 }  // namespace licet::issuer
