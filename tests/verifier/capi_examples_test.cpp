@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Example {
   const char* name;
   std::vector<std::string> command;  // the program; arguments are appended
 };
+// gtest prints the parameter in test names; the name is enough.
+void PrintTo(const Example& c, std::ostream* os) {
+  *os << c.name;
+}
 
 std::vector<Example> examples() {
   std::vector<Example> list = {{"c", {LICET_EXAMPLE_C}},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -125,6 +126,10 @@ struct ErrorCase {
   const char* name;
   licet_error expected;
 };
+// gtest prints the parameter in test names; the name is enough.
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class CapiErrorTest : public CapiTest, public ::testing::WithParamInterface<ErrorCase> {
  protected:

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,10 @@ struct CliCase {
   const char* code;
   int exit_code;
 };
+// gtest prints the parameter in test names; the name is enough.
+void PrintTo(const CliCase& c, std::ostream* os) {
+  *os << c.code;
+}
 
 class CliErrorTest : public CliTest, public ::testing::WithParamInterface<CliCase> {
  protected:
