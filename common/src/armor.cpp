@@ -58,7 +58,11 @@ Result<LicenseFile> read(std::string_view text) {
           state = kInside;
           saw_begin = true;
         } else if (line.front() == '#') {
-          file.comments.emplace_back(trim(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1)));
+          std::string comment(trim(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1)));
+          // A lone CR inside a comment would break the line in some viewers; write() turns it
+          // into a space too, so a comment reads back the same after a rewrite.
+          for (char& c : comment) c = c == '\r' ? ' ' : c;
+          file.comments.push_back(std::move(comment));
         } else if (file.comments.empty() && bare.empty() && line.substr(0, 3) == "v4.") {
           bare = line;  // a bare token; it must be the only content
           state = kAfter;

@@ -47,7 +47,12 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
 Status write_file_atomic(const std::filesystem::path& path, std::string_view data, unsigned mode) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::random_device rd;
-  const auto tmp = dir / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
+  // Appended piece by piece: `"." + std::string` trips a GCC 12 -Wrestrict false positive at -O3.
+  std::string name(1, '.');
+  name += path.filename().native();
+  name += ".tmp";
+  name += std::to_string(rd());
+  const auto tmp = dir / name;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return io(tmp, "cannot create", errno);
   ::fchmod(fd, mode);  // the umask must not widen or narrow what the caller asked for

@@ -82,6 +82,17 @@ TEST_F(Armor, CommentsBlankLinesAndBom) {
   EXPECT_EQ(r->token, token);
 }
 
+// Found by fuzz_armor: a CR inside a comment line must read back the same after a rewrite.
+TEST_F(Armor, CommentWithInnerCarriageReturnIsStableAcrossRewrite) {
+  const std::string body = begin + "\n" + token + "\n" + end + "\n";
+  auto r = armor::read("# a\r\rb\r\n" + body);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->comments, (std::vector<std::string>{"a  b"}));
+  auto again = armor::read(armor::write(r->token, r->comments));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->comments, r->comments);
+}
+
 TEST_F(Armor, BareToken) {
   expect_token(token);
   expect_token(token + "\n");
