@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_revocations_command(app, ctx);
   add_ledger_commands(app, ctx);
   add_issue_command(app, ctx);
+  add_support_command(app, ctx);
 
   try {
     app.parse(argc, argv);

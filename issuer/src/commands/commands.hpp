@@ -12,5 +12,6 @@ void add_key_command(CLI::App& app, Context& ctx);
 void add_revocations_command(CLI::App& app, Context& ctx);
 void add_ledger_commands(CLI::App& app, Context& ctx);  // show list stats inspect audit backup restore
 void add_issue_command(CLI::App& app, Context& ctx);
+void add_support_command(CLI::App& app, Context& ctx);
 
 }  // namespace licet::issuer
