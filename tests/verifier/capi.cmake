@@ -66,3 +66,8 @@ add_test(NAME capi.install_and_consume
                  -DGENERATOR=${CMAKE_GENERATOR} -DEXTRA_FLAGS=${LICET_CAPI_EXTRA_FLAGS}
                  -P ${LICET_CAPI_TESTS}/capi_install/run.cmake)
 set_tests_properties(capi.install_and_consume PROPERTIES TIMEOUT 300)
+
+add_test(NAME capi.shared_library_exports
+         COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:licet_shared>
+                 -DHEADER=${LICET_CAPI_TESTS}/../../verifier/include/licet/licet.h
+                 -P ${LICET_CAPI_TESTS}/capi_exports.cmake)
