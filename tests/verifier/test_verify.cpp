@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "license_from_claims.hpp"
 #include "licet/common/base64.hpp"
 #include "verifier_test_support.hpp"
 
@@ -41,7 +42,6 @@ TEST_F(Verify, ValidLicenseGivesItsClaims) {
   Claims c = base_claims();
   c.nbf = kNow - 100;
   c.maint = kNow + 100;
-  c.sync = SyncPolicy{"https://example.com/feed", 86400};
   const auto r = verifier.verify(vendor.mint(c));
   expect(r, ErrorCode::ok);
   ASSERT_TRUE(r.license);
@@ -60,10 +60,20 @@ TEST_F(Verify, ValidLicenseGivesItsClaims) {
   EXPECT_EQ(l.features, c.features);
   EXPECT_FALSE(l.devices.has_value());
   EXPECT_EQ(l.meta, c.meta);
-  EXPECT_EQ(l.sync_url, "https://example.com/feed");
-  EXPECT_EQ(l.sync_max_age, 86400);
+  EXPECT_FALSE(l.sync_url.has_value());
+  EXPECT_FALSE(l.sync_max_age.has_value());
   EXPECT_TRUE(l.has_feature("pro"));
   EXPECT_FALSE(l.has_feature("pr"));
+}
+
+// A `sync` claim needs a revocation feed to pass, so its mapping is checked on its own.
+TEST(LicenseFromClaims, CarriesTheSyncPolicy) {
+  Claims c = base_claims();
+  c.sync = SyncPolicy{"https://licenses.example.com/feed", 86400};
+  const License l = detail::license_from_claims(c);
+  EXPECT_EQ(l.sync_url, "https://licenses.example.com/feed");
+  EXPECT_EQ(l.sync_max_age, 86400);
+  EXPECT_EQ(l.license_key, c.lic);
 }
 
 TEST_F(Verify, BareTokenAndWrappedCrlfFilesAreAccepted) {
@@ -110,6 +120,10 @@ TEST_F(Verify, FooterMustBeAKidObject) {
   const std::string big =
       "{\"kid\":\"" + vendor.pid + "\",\"pad\":\"" + std::string(1100, 'a') + "\"}";
   expect(verifier.verify(vendor.mint(c, big)), ErrorCode::malformed, "1 KiB");
+  // Any JSON spelling of the same object works; a kid with a control character does not.
+  expect(verifier.verify(vendor.mint(c, "{ \"kid\" : \"" + vendor.pid + "\" }")), ErrorCode::ok);
+  expect(verifier.verify(vendor.mint(c, "{\"kid\":\"" + vendor.pid + "\t\"}")),
+         ErrorCode::malformed, "k4.pid");
   // Extra flat members are tolerated; the kid is what counts.
   expect(verifier.verify(vendor.mint(c, "{\"kid\":\"" + vendor.pid + "\",\"note\":\"x\"}")),
          ErrorCode::ok);

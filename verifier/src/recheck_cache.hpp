@@ -1,17 +1,15 @@
 // Remembers the claims of licenses whose signature already verified, so a repeat of the same
-// check skips armor, parsing and Ed25519. Only what does not depend on time or state is cached:
-// the caller still runs the time, device, revocation and clock-guard checks on every hit.
+// check skips armor, parsing and Ed25519. Only what does not depend on time, device or state is
+// cached: the caller still runs the product, time, device, revocation and clock-guard checks on
+// every hit. The cache belongs to one Verifier, so its key, products and release date are fixed.
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "licet/common/claims.hpp"
 #include "licet/verifier.hpp"
@@ -21,29 +19,31 @@ namespace licet::detail {
 struct Checked {
   Claims claims;
   License license;  // prebuilt, so a hit only copies it
+  std::string kid;  // the k4.pid that signed it
 };
 
 class RecheckCache {
  public:
   static constexpr std::size_t kCapacity = 64;
-  using Key = std::array<std::uint8_t, 32>;  // BLAKE2b-256
+  // Licenses are a few hundred bytes; bigger texts are checked every time rather than held.
+  static constexpr std::size_t kMaxTextBytes = 16 * 1024;
 
-  // The key binds everything the cached part of a check depended on.
-  static Key key(std::string_view license_text, const std::optional<std::string>& device,
-                 std::string_view product, std::optional<std::int64_t> release_date);
-
-  std::shared_ptr<const Checked> find(const Key& key) const;
-  // Oldest entry out when full.
-  void insert(const Key& key, std::shared_ptr<const Checked> value);
+  // An entry is found only for byte-identical license text: the hash picks candidates, the
+  // full comparison decides, so no crafted text can collide into another license's claims.
+  std::shared_ptr<const Checked> find(std::string_view license_text) const;
+  // The oldest entry goes when full.
+  void insert(std::string_view license_text, std::shared_ptr<const Checked> value);
   std::size_t size() const;
 
  private:
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept;
+  struct Slot {
+    std::size_t hash = 0;
+    std::string text;
+    std::shared_ptr<const Checked> value;
   };
   mutable std::shared_mutex mutex_;
-  std::unordered_map<Key, std::shared_ptr<const Checked>, KeyHash> entries_;
-  std::deque<Key> order_;  // insertion order, for eviction
+  std::vector<Slot> slots_;  // at most kCapacity
+  std::size_t next_victim_ = 0;
 };
 
 }  // namespace licet::detail
