@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::size_t kMaxFooterBytes = 1024;
 constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
-constexpr const char *kStoreFileName = "license.lic";
+constexpr const char* kStoreFileName = "license.lic";
 
 VerifyResult fail(Error e) {
   return VerifyResult{e.code, std::move(e.message), std::nullopt};
@@ -35,30 +35,27 @@ Error malformed(std::string message) {
 
 // The boundary: whatever escapes (bad_alloc, a throwing clock callback) becomes
 // io_error.
-template <class F> auto guarded(F &&f) noexcept -> decltype(f()) {
+template <class F>
+auto guarded(F&& f) noexcept -> decltype(f()) {
   try {
     return f();
-  } catch (const std::bad_alloc &) {
-    return make_error(ErrorCode::io_error,
-                      "out of memory while checking the license");
-  } catch (const std::exception &e) {
-    return make_error(ErrorCode::io_error,
-                      std::string("license check failed: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::io_error, "out of memory while checking the license");
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::io_error, std::string("license check failed: ") + e.what());
   } catch (...) {
-    return make_error(ErrorCode::io_error,
-                      "license check failed: unknown exception");
+    return make_error(ErrorCode::io_error, "license check failed: unknown exception");
   }
 }
 
-template <class F> VerifyResult guarded_result(F &&f) noexcept {
+template <class F>
+VerifyResult guarded_result(F&& f) noexcept {
   try {
     return f();
-  } catch (const std::bad_alloc &) {
-    return fail(ErrorCode::io_error,
-                "out of memory while checking the license");
-  } catch (const std::exception &e) {
-    return fail(ErrorCode::io_error,
-                std::string("license check failed: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ErrorCode::io_error, "out of memory while checking the license");
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::io_error, std::string("license check failed: ") + e.what());
   } catch (...) {
     return fail(ErrorCode::io_error, "license check failed: unknown exception");
   }
@@ -69,25 +66,20 @@ template <class F> VerifyResult guarded_result(F &&f) noexcept {
 // without building a JSON document (it is on every fresh check); any other
 // spelling goes through the strict parser.
 Result<std::string> footer_kid(std::string_view footer) {
-  if (footer.empty())
-    return malformed("license token has no footer naming its signing key");
-  if (footer.size() > kMaxFooterBytes)
-    return malformed("license footer is larger than 1 KiB");
+  if (footer.empty()) return malformed("license token has no footer naming its signing key");
+  if (footer.size() > kMaxFooterBytes) return malformed("license footer is larger than 1 KiB");
   constexpr std::string_view kPre = "{\"kid\":\"";
   constexpr std::string_view kPost = "\"}";
   std::string pid;
-  if (footer.size() > kPre.size() + kPost.size() &&
-      footer.substr(0, kPre.size()) == kPre &&
+  if (footer.size() > kPre.size() + kPost.size() && footer.substr(0, kPre.size()) == kPre &&
       footer.substr(footer.size() - kPost.size()) == kPost &&
       footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size())
               .find_first_of("\"\\") == std::string_view::npos) {
-    pid =
-        footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size());
+    pid = footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size());
   } else {
     auto doc = json::parse_object(footer, {kMaxFooterBytes, 1});
-    if (!doc)
-      return malformed("license footer: " + doc.error().message);
-    const rapidjson::Value &fields = *doc;
+    if (!doc) return malformed("license footer: " + doc.error().message);
+    const rapidjson::Value& fields = *doc;
     const auto kid = fields.FindMember("kid");
     if (kid == fields.MemberEnd() || !kid->value.IsString()) {
       return malformed("license footer has no \"kid\" naming its signing key");
@@ -95,24 +87,21 @@ Result<std::string> footer_kid(std::string_view footer) {
     pid.assign(kid->value.GetString(), kid->value.GetStringLength());
   }
   // Also refuses control and non-ASCII characters the fast path let through.
-  if (!paserk::looks_like_pid(pid))
-    return malformed("license footer \"kid\" is not a k4.pid");
+  if (!paserk::looks_like_pid(pid)) return malformed("license footer \"kid\" is not a k4.pid");
   return pid;
 }
 
 Error moved_from() {
-  return make_error(ErrorCode::io_error,
-                    "this Verifier was moved from and cannot be used");
+  return make_error(ErrorCode::io_error, "this Verifier was moved from and cannot be used");
 }
 
-} // namespace
+}  // namespace
 
 Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
     : config(std::move(cfg)),
       app_id(config.app_id.empty() ? config.product : config.app_id),
       keyring(std::move(ring)) {
-  if (!config.state_dir.empty())
-    guard.emplace(config.state_dir, config.tolerance_seconds);
+  if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
 }
 
 UnixTime Verifier::Impl::now() const {
@@ -123,52 +112,43 @@ std::filesystem::path Verifier::Impl::stored_license_path() const {
   return std::filesystem::path(config.state_dir) / kStoreFileName;
 }
 
-Result<std::shared_ptr<const detail::Checked>>
-Verifier::Impl::authenticate(std::string_view license_text) const {
+Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
+    std::string_view license_text) const {
   auto file = armor::read(license_text);
-  if (!file)
-    return std::move(file).error();
+  if (!file) return std::move(file).error();
   auto parsed = paseto::parse(file->token);
-  if (!parsed)
-    return std::move(parsed).error();
+  if (!parsed) return std::move(parsed).error();
 
   auto kid = footer_kid(parsed->footer);
-  if (!kid)
-    return std::move(kid).error();
+  if (!kid) return std::move(kid).error();
   const std::string_view pid = *kid;
   // The key always comes from the app's keyring, never from the token.
   const auto key = keyring.find(pid);
   if (!key) {
-    return make_error(ErrorCode::unknown_key,
-                      "license is signed by key " + std::string(pid) +
-                          ", which this application does not trust");
+    return make_error(ErrorCode::unknown_key, "license is signed by key " + std::string(pid) +
+                                                  ", which this application does not trust");
   }
-  if (auto st = paseto::verify_signature(*parsed, *key); !st)
-    return st.error();
+  if (auto st = paseto::verify_signature(*parsed, *key); !st) return st.error();
 
   auto claims = claims_from_json(parsed->payload);
-  if (!claims)
-    return std::move(claims).error();
+  if (!claims) return std::move(claims).error();
   auto checked = std::make_shared<detail::Checked>();
   checked->license = detail::license_from_claims(*claims);
   checked->claims = std::move(*claims);
   return std::shared_ptr<const detail::Checked>(std::move(checked));
 }
 
-Status Verifier::Impl::check_product_and_time(const Claims &c,
-                                              UnixTime now) const {
+Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) const {
   if (c.aud != config.product) {
-    return make_error(ErrorCode::wrong_product, "license is for product '" +
-                                                    c.aud + "', not '" +
-                                                    config.product + "'");
+    return make_error(ErrorCode::wrong_product,
+                      "license is for product '" + c.aud + "', not '" + config.product + "'");
   }
   const std::int64_t tol = config.tolerance_seconds;
   if (c.iat > now + tol) {
-    return make_error(
-        ErrorCode::clock_tampered,
-        "this computer's clock is behind: the license was issued at " +
-            format_rfc3339(c.iat) + " but the clock says " +
-            format_rfc3339(now) + "; correct the date and time settings");
+    return make_error(ErrorCode::clock_tampered,
+                      "this computer's clock is behind: the license was issued at " +
+                          format_rfc3339(c.iat) + " but the clock says " + format_rfc3339(now) +
+                          "; correct the date and time settings");
   }
   if (c.nbf && *c.nbf > now + tol) {
     return make_error(ErrorCode::not_yet_valid,
@@ -176,8 +156,7 @@ Status Verifier::Impl::check_product_and_time(const Claims &c,
   }
   // exp is exclusive: valid while now < exp (+ tolerance).
   if (c.exp && now - tol >= *c.exp) {
-    return make_error(ErrorCode::expired,
-                      "license expired at " + format_rfc3339(*c.exp));
+    return make_error(ErrorCode::expired, "license expired at " + format_rfc3339(*c.exp));
   }
   if (c.maint && config.release_date && *config.release_date > *c.maint) {
     return make_error(ErrorCode::maintenance_expired,
@@ -189,57 +168,44 @@ Status Verifier::Impl::check_product_and_time(const Claims &c,
   return {};
 }
 
-Result<const std::string *> Verifier::Impl::machine_device_id() const {
-  if (const std::string *id =
-          machine_device_id_ptr_.load(std::memory_order_acquire))
-    return id;
+Result<const std::string*> Verifier::Impl::machine_device_id() const {
+  if (const std::string* id = machine_device_id_ptr_.load(std::memory_order_acquire)) return id;
   std::lock_guard lock(device_mutex_);
   if (!machine_device_id_) {
     auto id = device_id(app_id);
-    if (!id)
-      return std::move(id)
-          .error(); // not kept: LICET_DEVICE_ID may be set later
+    if (!id) return std::move(id).error();  // not kept: LICET_DEVICE_ID may be set later
     machine_device_id_ = std::make_unique<const std::string>(std::move(*id));
-    machine_device_id_ptr_.store(machine_device_id_.get(),
-                                 std::memory_order_release);
+    machine_device_id_ptr_.store(machine_device_id_.get(), std::memory_order_release);
   }
   return machine_device_id_.get();
 }
 
-Status Verifier::Impl::check_device(const Claims &c,
-                                    const DeviceOverride &device) const {
-  if (!c.devices)
-    return {};
+Status Verifier::Impl::check_device(const Claims& c, const DeviceOverride& device) const {
+  if (!c.devices) return {};
   std::string_view presented;
   if (device.device_id) {
-    if (auto why = device::invalid_device_id_reason(*device.device_id);
-        !why.empty()) {
-      return malformed("the device ID given by the application is invalid: " +
-                       why);
+    if (auto why = device::invalid_device_id_reason(*device.device_id); !why.empty()) {
+      return malformed("the device ID given by the application is invalid: " + why);
     }
     presented = *device.device_id;
   } else {
     auto id = machine_device_id();
-    if (!id)
-      return std::move(id).error();
+    if (!id) return std::move(id).error();
     presented = **id;
   }
   // The usual case, the very ID that was bound, needs no parsing.
-  for (const auto &bound : *c.devices) {
-    if (bound == presented)
-      return {};
+  for (const auto& bound : *c.devices) {
+    if (bound == presented) return {};
   }
-  for (const auto &bound : *c.devices) {
-    if (device_matches(bound, presented))
-      return {};
+  for (const auto& bound : *c.devices) {
+    if (device_matches(bound, presented)) return {};
   }
   return make_error(ErrorCode::device_not_bound,
-                    "license is not bound to this device (" +
-                        std::string(presented) + ")");
+                    "license is not bound to this device (" + std::string(presented) + ")");
 }
 
 VerifyResult Verifier::Impl::verify(std::string_view license_text,
-                                    const DeviceOverride &device) const {
+                                    const DeviceOverride& device) const {
   checks.fetch_add(1, std::memory_order_relaxed);
   const UnixTime now = this->now();
   if (now < kMinTime || now > kMaxTime) {
@@ -249,30 +215,22 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
   std::shared_ptr<const detail::Checked> checked;
   if (config.recheck_cache) {
     checked = cache.find(license_text);
-    if (checked)
-      cache_hits.fetch_add(1, std::memory_order_relaxed);
+    if (checked) cache_hits.fetch_add(1, std::memory_order_relaxed);
   }
   if (!checked) {
     auto fresh = authenticate(license_text);
-    if (!fresh)
-      return fail(std::move(fresh).error());
+    if (!fresh) return fail(std::move(fresh).error());
     checked = std::move(*fresh);
-    if (config.recheck_cache)
-      cache.insert(license_text, checked);
+    if (config.recheck_cache) cache.insert(license_text, checked);
   }
 
-  const Claims &claims = checked->claims;
-  if (auto st = check_product_and_time(claims, now); !st)
-    return fail(st.error());
-  if (auto st = check_device(claims, device); !st)
-    return fail(st.error());
-  if (auto st = check_revocations(claims, now); !st)
-    return fail(st.error());
+  const Claims& claims = checked->claims;
+  if (auto st = check_product_and_time(claims, now); !st) return fail(st.error());
+  if (auto st = check_device(claims, device); !st) return fail(st.error());
+  if (auto st = check_revocations(claims, now); !st) return fail(st.error());
   if (guard) {
-    if (auto st = guard->check(now); !st)
-      return fail(st.error());
-    if (auto st = guard->advance(now, claims.iat); !st)
-      return fail(st.error());
+    if (auto st = guard->check(now); !st) return fail(st.error());
+    if (auto st = guard->advance(now, claims.iat); !st) return fail(st.error());
   }
   return VerifyResult{ErrorCode::ok, {}, checked->license};
 }
@@ -281,18 +239,15 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
 
 Verifier::Verifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Verifier::~Verifier() = default;
-Verifier::Verifier(Verifier &&) noexcept = default;
-Verifier &Verifier::operator=(Verifier &&) noexcept = default;
+Verifier::Verifier(Verifier&&) noexcept = default;
+Verifier& Verifier::operator=(Verifier&&) noexcept = default;
 
 Result<Verifier> Verifier::create(VerifierConfig config) {
   return guarded([&]() -> Result<Verifier> {
     ensure_sodium();
-    if (config.product.empty())
-      return malformed("the verifier needs the product id");
-    if (config.public_keys.empty())
-      return malformed("the verifier needs at least one public key");
-    if (config.tolerance_seconds < 0 ||
-        config.tolerance_seconds > kMaxTolerance) {
+    if (config.product.empty()) return malformed("the verifier needs the product id");
+    if (config.public_keys.empty()) return malformed("the verifier needs at least one public key");
+    if (config.tolerance_seconds < 0 || config.tolerance_seconds > kMaxTolerance) {
       return malformed("tolerance_seconds must be between 0 and one year");
     }
     if (config.release_date &&
@@ -303,77 +258,60 @@ Result<Verifier> Verifier::create(VerifierConfig config) {
     for (std::size_t i = 0; i < config.public_keys.size(); ++i) {
       auto added = ring.add(config.public_keys[i]);
       if (!added) {
-        return malformed("public key " + std::to_string(i + 1) + ": " +
-                         added.error().message);
+        return malformed("public key " + std::to_string(i + 1) + ": " + added.error().message);
       }
     }
     return Verifier(std::make_unique<Impl>(std::move(config), std::move(ring)));
   });
 }
 
-VerifyResult Verifier::verify(std::string_view license_text,
-                              const DeviceOverride &device) const {
+VerifyResult Verifier::verify(std::string_view license_text, const DeviceOverride& device) const {
   return guarded_result([&] {
-    if (!impl_)
-      return fail(moved_from());
+    if (!impl_) return fail(moved_from());
     return impl_->verify(license_text, device);
   });
 }
 
-VerifyResult Verifier::verify_file(const std::string &path,
-                                   const DeviceOverride &device) const {
+VerifyResult Verifier::verify_file(const std::string& path, const DeviceOverride& device) const {
   return guarded_result([&] {
-    if (!impl_)
-      return fail(moved_from());
+    if (!impl_) return fail(moved_from());
     auto text = read_file(path, armor::kMaxFileBytes);
-    if (!text)
-      return fail(std::move(text).error());
+    if (!text) return fail(std::move(text).error());
     return impl_->verify(*text, device);
   });
 }
 
-VerifyResult Verifier::store(std::string_view license_text,
-                             const DeviceOverride &device) const {
+VerifyResult Verifier::store(std::string_view license_text, const DeviceOverride& device) const {
   return guarded_result([&] {
-    if (!impl_)
-      return fail(moved_from());
+    if (!impl_) return fail(moved_from());
     if (impl_->config.state_dir.empty()) {
-      return fail(ErrorCode::io_error,
-                  "no state_dir is configured for the license store");
+      return fail(ErrorCode::io_error, "no state_dir is configured for the license store");
     }
     auto result = impl_->verify(license_text, device);
-    if (!result.ok())
-      return result;
+    if (!result.ok()) return result;
     // Stored in canonical armor (comments kept): the same token, whatever
     // wrapping it came in.
     auto file = armor::read(license_text);
-    if (!file)
-      return fail(std::move(file).error());
+    if (!file) return fail(std::move(file).error());
     const auto path = impl_->stored_license_path();
-    if (auto st = detail::ensure_state_dir(path.parent_path()); !st)
-      return fail(st.error());
-    if (auto st = write_file_atomic(
-            path, armor::write(file->token, file->comments), 0600);
-        !st) {
+    if (auto st = detail::ensure_state_dir(path.parent_path()); !st) return fail(st.error());
+    if (auto st = write_file_atomic(path, armor::write(file->token, file->comments), 0600); !st) {
       return fail(st.error());
     }
     return result;
   });
 }
 
-VerifyResult Verifier::verify_stored(const DeviceOverride &device) const {
+VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
   return guarded_result([&] {
-    if (!impl_)
-      return fail(moved_from());
+    if (!impl_) return fail(moved_from());
     if (impl_->config.state_dir.empty()) {
-      return fail(ErrorCode::io_error,
-                  "no state_dir is configured for the license store");
+      return fail(ErrorCode::io_error, "no state_dir is configured for the license store");
     }
     const auto path = impl_->stored_license_path();
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
-      return fail(ErrorCode::io_error,
-                  "no license is activated on this device");
+      return fail(ErrorCode::io_error, "no license is activated on this device");
     }
     auto text = read_file(path, armor::kMaxFileBytes);
     if (!text) {
@@ -381,10 +319,8 @@ VerifyResult Verifier::verify_stored(const DeviceOverride &device) const {
                   "the stored license cannot be read: " + text.error().message);
     }
     auto result = impl_->verify(*text, device);
-    if (result.code == ErrorCode::malformed ||
-        result.code == ErrorCode::bad_signature) {
-      result.message = "the stored license " + path.string() +
-                       " is damaged: " + result.message;
+    if (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature) {
+      result.message = "the stored license " + path.string() + " is damaged: " + result.message;
     }
     return result;
   });
@@ -392,11 +328,9 @@ VerifyResult Verifier::verify_stored(const DeviceOverride &device) const {
 
 Status Verifier::clear_stored() const {
   try {
-    if (!impl_)
-      return moved_from();
+    if (!impl_) return moved_from();
     if (impl_->config.state_dir.empty()) {
-      return make_error(ErrorCode::io_error,
-                        "no state_dir is configured for the license store");
+      return make_error(ErrorCode::io_error, "no state_dir is configured for the license store");
     }
     const auto path = impl_->stored_license_path();
     std::error_code ec;
@@ -406,28 +340,28 @@ Status Verifier::clear_stored() const {
                         "cannot remove " + path.string() + ": " + ec.message());
     }
     return {};
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     return make_error(ErrorCode::io_error,
-                      std::string("cannot remove the stored license: ") +
-                          e.what());
+                      std::string("cannot remove the stored license: ") + e.what());
   }
 }
 
-const VerifierConfig &Verifier::config() const {
+const VerifierConfig& Verifier::config() const {
   static const VerifierConfig kEmpty;
   return impl_ ? impl_->config : kEmpty;
 }
 
 Verifier::Stats Verifier::stats() const {
   Stats s;
-  if (!impl_)
-    return s;
+  if (!impl_) return s;
   s.checks = impl_->checks.load(std::memory_order_relaxed);
   s.cache_hits = impl_->cache_hits.load(std::memory_order_relaxed);
   s.cache_entries = impl_->cache.size();
   return s;
 }
 
-std::string_view library_version() { return LICET_VERSION_STRING; }
+std::string_view library_version() {
+  return LICET_VERSION_STRING;
+}
 
-} // namespace licet
+}  // namespace licet

@@ -19,43 +19,41 @@ namespace licet {
 
 struct Verifier::Impl {
   VerifierConfig config;
-  std::string app_id; // config.app_id, or the product when empty
+  std::string app_id;  // config.app_id, or the product when empty
   keys::Keyring keyring;
-  mutable detail::RecheckCache cache;      // has its own lock
-  std::optional<detail::ClockGuard> guard; // set when config.state_dir is
+  mutable detail::RecheckCache cache;       // has its own lock
+  std::optional<detail::ClockGuard> guard;  // set when config.state_dir is
   mutable std::atomic<std::uint64_t> checks{0};
   mutable std::atomic<std::uint64_t> cache_hits{0};
 
   Impl(VerifierConfig cfg, keys::Keyring ring);
 
-  VerifyResult verify(std::string_view license_text,
-                      const DeviceOverride &device) const;
+  VerifyResult verify(std::string_view license_text, const DeviceOverride& device) const;
 
   // Armor → token syntax → key by kid → signature → claims syntax. The
   // cacheable part.
-  Result<std::shared_ptr<const detail::Checked>>
-  authenticate(std::string_view license_text) const;
+  Result<std::shared_ptr<const detail::Checked>> authenticate(std::string_view license_text) const;
 
   // What must run on every check, cached or not, against the current time.
-  Status check_product_and_time(const Claims &claims, UnixTime now) const;
-  Status check_device(const Claims &claims, const DeviceOverride &device) const;
+  Status check_product_and_time(const Claims& claims, UnixTime now) const;
+  Status check_device(const Claims& claims, const DeviceOverride& device) const;
 
   // REVOCATION FEED CALL POINT. Runs after the device check and before the
   // clock guard on every check (cached or not). Returns ok until the feed lands
   // (revocations.cpp): it will answer revoked / superseded / stale_revocations
   // from config.revocations_file or the synced feed.
-  Status check_revocations(const Claims &claims, UnixTime now) const;
+  Status check_revocations(const Claims& claims, UnixTime now) const;
 
   UnixTime now() const;
   std::filesystem::path stored_license_path() const;
 
-private:
+ private:
   // This machine's ID, computed once per Verifier (reading /sys and hashing
   // costs more than the signature check would), then read without a lock.
-  Result<const std::string *> machine_device_id() const;
+  Result<const std::string*> machine_device_id() const;
   mutable std::mutex device_mutex_;
   mutable std::unique_ptr<const std::string> machine_device_id_;
-  mutable std::atomic<const std::string *> machine_device_id_ptr_{nullptr};
+  mutable std::atomic<const std::string*> machine_device_id_ptr_{nullptr};
 };
 
-} // namespace licet
+}  // namespace licet
