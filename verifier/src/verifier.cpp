@@ -33,8 +33,7 @@ Error malformed(std::string message) {
   return make_error(ErrorCode::malformed, std::move(message));
 }
 
-// The boundary: whatever escapes (bad_alloc, a throwing clock callback) becomes
-// io_error.
+// The boundary: whatever escapes (bad_alloc, a throwing clock callback) becomes io_error.
 template <class F>
 auto guarded(F&& f) noexcept -> decltype(f()) {
   try {
@@ -61,10 +60,9 @@ VerifyResult guarded_result(F&& f) noexcept {
   }
 }
 
-// The key id from a footer {"kid":"k4.pid.…"}: limits 1 KiB and depth 1, other
-// flat members tolerated. The canonical spelling the issuer writes is read
-// without building a JSON document (it is on every fresh check); any other
-// spelling goes through the strict parser.
+// The key id from a footer {"kid":"k4.pid.…"}: limits 1 KiB and depth 1, other flat members
+// tolerated. The canonical spelling the issuer writes is read without building a JSON document
+// (it is on every fresh check); any other spelling goes through the strict parser.
 Result<std::string> footer_kid(std::string_view footer) {
   if (footer.empty()) return malformed("license token has no footer naming its signing key");
   if (footer.size() > kMaxFooterBytes) return malformed("license footer is larger than 1 KiB");
@@ -161,8 +159,7 @@ Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) con
   if (c.maint && config.release_date && *config.release_date > *c.maint) {
     return make_error(ErrorCode::maintenance_expired,
                       "this release (" + format_rfc3339(*config.release_date) +
-                          ") is newer than the license's maintenance period, "
-                          "which ended at " +
+                          ") is newer than the license's maintenance period, which ended at " +
                           format_rfc3339(*c.maint));
   }
   return {};
@@ -289,8 +286,7 @@ VerifyResult Verifier::store(std::string_view license_text, const DeviceOverride
     }
     auto result = impl_->verify(license_text, device);
     if (!result.ok()) return result;
-    // Stored in canonical armor (comments kept): the same token, whatever
-    // wrapping it came in.
+    // Stored in canonical armor (comments kept): the same token, whatever wrapping it came in.
     auto file = armor::read(license_text);
     if (!file) return fail(std::move(file).error());
     const auto path = impl_->stored_license_path();

@@ -1,6 +1,5 @@
-// Internal state of a Verifier. Everything here is immutable after create()
-// except the caches (re-check cache, this machine's device ID) and the
-// clock-guard file, which have their own locks.
+// Internal state of a Verifier. Everything here is immutable after create() except the caches
+// (re-check cache, this machine's device ID) and the clock-guard file, which have their own locks.
 #pragma once
 
 #include <atomic>
@@ -30,26 +29,24 @@ struct Verifier::Impl {
 
   VerifyResult verify(std::string_view license_text, const DeviceOverride& device) const;
 
-  // Armor → token syntax → key by kid → signature → claims syntax. The
-  // cacheable part.
+  // Armor → token syntax → key by kid → signature → claims syntax. The cacheable part.
   Result<std::shared_ptr<const detail::Checked>> authenticate(std::string_view license_text) const;
 
   // What must run on every check, cached or not, against the current time.
   Status check_product_and_time(const Claims& claims, UnixTime now) const;
   Status check_device(const Claims& claims, const DeviceOverride& device) const;
 
-  // REVOCATION FEED CALL POINT. Runs after the device check and before the
-  // clock guard on every check (cached or not). Returns ok until the feed lands
-  // (revocations.cpp): it will answer revoked / superseded / stale_revocations
-  // from config.revocations_file or the synced feed.
+  // REVOCATION FEED CALL POINT. Runs after the device check and before the clock guard on every
+  // check (cached or not). Returns ok until the feed lands (revocations.cpp): it will answer
+  // revoked / superseded / stale_revocations from config.revocations_file or the synced feed.
   Status check_revocations(const Claims& claims, UnixTime now) const;
 
   UnixTime now() const;
   std::filesystem::path stored_license_path() const;
 
  private:
-  // This machine's ID, computed once per Verifier (reading /sys and hashing
-  // costs more than the signature check would), then read without a lock.
+  // This machine's ID, computed once per Verifier (reading /sys and hashing costs more than
+  // the signature check would), then read without a lock.
   Result<const std::string*> machine_device_id() const;
   mutable std::mutex device_mutex_;
   mutable std::unique_ptr<const std::string> machine_device_id_;
