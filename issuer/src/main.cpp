@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   add_ledger_commands(app, ctx);
   add_issue_command(app, ctx);
   add_support_command(app, ctx);
+  add_activation_command(app, ctx);
+  add_config_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -13,5 +13,7 @@ void add_revocations_command(CLI::App& app, Context& ctx);
 void add_ledger_commands(CLI::App& app, Context& ctx);  // show list stats inspect audit backup restore
 void add_issue_command(CLI::App& app, Context& ctx);
 void add_support_command(CLI::App& app, Context& ctx);
+void add_activation_command(CLI::App& app, Context& ctx);
+void add_config_command(CLI::App& app, Context& ctx);
 
 }  // namespace licet::issuer
