@@ -46,6 +46,11 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& path,
 StagedFile::StagedFile(std::filesystem::path destination, std::string_view data, unsigned mode)
     : destination_(std::move(destination)) {
   ensure_sodium();
+  // The rename after the commit must not fail: refuse a destination it cannot replace now.
+  std::error_code dir_ec;
+  if (std::filesystem::is_directory(destination_, dir_ec)) {
+    throw CliError("cannot write " + destination_.string() + ": it is a directory");
+  }
   const auto dir =
       destination_.has_parent_path() ? destination_.parent_path() : std::filesystem::path(".");
   temp_ = dir / ("." + destination_.filename().string() + ".tmp-" +
