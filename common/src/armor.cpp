@@ -4,12 +4,16 @@ namespace licet::armor {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
-Error malformed(std::string message) { return make_error(ErrorCode::malformed, std::move(message)); }
+Error malformed(std::string message) {
+  return make_error(ErrorCode::malformed, std::move(message));
+}
 
 bool token_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -50,7 +54,8 @@ Result<LicenseFile> read(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
     const std::string_view line = trim(raw);
-    const std::string where = " (line " + std::to_string(line_no) + ")";
+    // Built only on the error paths: this loop runs on every license check.
+    const auto where = [line_no] { return " (line " + std::to_string(line_no) + ")"; };
     switch (state) {
       case kBefore:
         if (line.empty()) continue;
@@ -67,7 +72,7 @@ Result<LicenseFile> read(std::string_view text) {
           bare = line;  // a bare token; it must be the only content
           state = kAfter;
         } else {
-          return malformed("unexpected text before the BEGIN LICET LICENSE line" + where);
+          return malformed("unexpected text before the BEGIN LICET LICENSE line" + where());
         }
         break;
       case kInside:
@@ -77,17 +82,19 @@ Result<LicenseFile> read(std::string_view text) {
           continue;
         } else {
           for (char c : line) {
-            if (!token_char(c)) return malformed("invalid character inside the license block" + where);
+            if (!token_char(c))
+              return malformed("invalid character inside the license block" + where());
           }
           file.token += line;
         }
         break;
       case kAfter:
-        if (!line.empty()) return malformed("unexpected text after the license" + where);
+        if (!line.empty()) return malformed("unexpected text after the license" + where());
         break;
     }
   }
-  if (!saw_begin && bare.empty()) return malformed("no BEGIN LICET LICENSE line: not a license file");
+  if (!saw_begin && bare.empty())
+    return malformed("no BEGIN LICET LICENSE line: not a license file");
   if (state == kInside) return malformed("missing END LICET LICENSE line");
   if (!saw_begin) {
     for (char c : bare) {

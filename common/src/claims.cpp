@@ -19,7 +19,9 @@ void put(Writer& w, std::string_view name, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-void put_time(Writer& w, const char* name, UnixTime t) { put(w, name, format_rfc3339(t)); }
+void put_time(Writer& w, const char* name, UnixTime t) {
+  put(w, name, format_rfc3339(t));
+}
 
 Error bad(std::string_view claim, std::string_view problem) {
   return make_error(ErrorCode::malformed,
@@ -46,7 +48,8 @@ class Reader {
   std::optional<Error> string(const char* name, std::string& out, bool required) const {
     const auto* v = find(name);
     if (v == nullptr) return required ? std::optional(bad(name, "is missing")) : std::nullopt;
-    if (!v->IsString()) return bad(name, "must be a string, not " + std::string(json::type_name(*v)));
+    if (!v->IsString())
+      return bad(name, "must be a string, not " + std::string(json::type_name(*v)));
     out.assign(v->GetString(), v->GetStringLength());
     return std::nullopt;
   }
@@ -75,7 +78,8 @@ class Reader {
     const auto* v = find(name);
     if (v == nullptr) return std::nullopt;
     if (!v->IsArray()) return bad(name, "must be an array of strings");
-    if (v->Size() > max_items) return bad(name, "has more than " + std::to_string(max_items) + " items");
+    if (v->Size() > max_items)
+      return bad(name, "has more than " + std::to_string(max_items) + " items");
     std::vector<std::string> items;
     for (const auto& item : v->GetArray()) {
       if (!item.IsString()) return bad(name, "must contain only strings");
@@ -145,14 +149,13 @@ Result<Claims> claims_from_json(std::string_view text) {
   Claims c;
   std::optional<UnixTime> iat;
   std::optional<std::vector<std::string>> features;
-  for (auto e : {r.string("iss", c.iss, true), r.string("sub", c.sub, true),
-                 r.string("aud", c.aud, true), r.string("jti", c.jti, true),
-                 r.string("lic", c.lic, true), r.integer("rev", c.rev, true),
-                 r.time("iat", iat, true), r.time("nbf", c.nbf, false),
-                 r.time("exp", c.exp, false), r.integer("seats", c.seats, true),
-                 r.string_array("devices", c.devices, 4096),
-                 r.string_array("features", features, ClaimLimits::kMaxFeatures),
-                 r.time("maint", c.maint, false)}) {
+  for (auto e :
+       {r.string("iss", c.iss, true), r.string("sub", c.sub, true), r.string("aud", c.aud, true),
+        r.string("jti", c.jti, true), r.string("lic", c.lic, true), r.integer("rev", c.rev, true),
+        r.time("iat", iat, true), r.time("nbf", c.nbf, false), r.time("exp", c.exp, false),
+        r.integer("seats", c.seats, true), r.string_array("devices", c.devices, 4096),
+        r.string_array("features", features, ClaimLimits::kMaxFeatures),
+        r.time("maint", c.maint, false)}) {
     if (e) return *e;
   }
   c.iat = *iat;
@@ -186,9 +189,11 @@ Status validate_claims(const Claims& c) {
     if (value->empty()) return bad(name, "is empty");
     if (value->size() > ClaimLimits::kMaxStringBytes) return bad(name, "is longer than 256 bytes");
   }
-  auto key = license_key::normalize(c.lic);
-  if (!key) return bad("lic", "is not a license key: " + key.error().message);
-  if (*key != c.lic) return bad("lic", "is not in canonical form");
+  if (!license_key::is_canonical(c.lic)) {
+    auto key = license_key::normalize(c.lic);
+    if (!key) return bad("lic", "is not a license key: " + key.error().message);
+    return bad("lic", "is not in canonical form");
+  }
   if (c.rev < 1) return bad("rev", "must be at least 1");
   if (c.seats < 1 || c.seats > ClaimLimits::kMaxSeats) return bad("seats", "must be 1..10000");
   const std::pair<const char*, std::optional<UnixTime>> times[] = {

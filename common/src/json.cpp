@@ -16,10 +16,22 @@ std::string check_tree(const rapidjson::Value& v, int depth, const Limits& limit
     }
   }
   if (v.IsObject()) {
+    // Pairwise for small objects (claims have about 15 members): no allocation per object.
+    const auto name_of = [](const rapidjson::Value& n) {
+      return std::string_view(n.GetString(), n.GetStringLength());
+    };
+    const bool small = v.MemberCount() <= 32;
     std::set<std::string_view> seen;
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-      std::string_view name(it->name.GetString(), it->name.GetStringLength());
-      if (!seen.insert(name).second) return "duplicate JSON member \"" + std::string(name) + "\"";
+      const std::string_view name = name_of(it->name);
+      bool dup = false;
+      if (small) {
+        for (auto prev = v.MemberBegin(); prev != it && !dup; ++prev)
+          dup = name_of(prev->name) == name;
+      } else {
+        dup = !seen.insert(name).second;
+      }
+      if (dup) return "duplicate JSON member \"" + std::string(name) + "\"";
       if (auto e = check_tree(it->value, depth + 1, limits); !e.empty()) return e;
     }
   } else if (v.IsArray()) {
@@ -39,13 +51,13 @@ Result<rapidjson::Document> parse_object(std::string_view text, const Limits& li
   }
   rapidjson::Document doc;
   // Iterative parsing: deep nesting cannot exhaust the stack before the depth check runs.
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   doc.Parse<kFlags>(text.data(), text.size());
   if (doc.HasParseError()) {
-    return make_error(ErrorCode::malformed,
-                      std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
-                          ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+    return make_error(ErrorCode::malformed, std::string("invalid JSON at byte ") +
+                                                std::to_string(doc.GetErrorOffset()) + ": " +
+                                                rapidjson::GetParseError_En(doc.GetParseError()));
   }
   if (!doc.IsObject()) return make_error(ErrorCode::malformed, "JSON top level is not an object");
   if (auto e = check_tree(doc, 1, limits); !e.empty()) return make_error(ErrorCode::malformed, e);
@@ -54,13 +66,19 @@ Result<rapidjson::Document> parse_object(std::string_view text, const Limits& li
 
 std::string_view type_name(const rapidjson::Value& v) {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return "number";
+    case rapidjson::kTrueType:
+      return "boolean";
+    case rapidjson::kObjectType:
+      return "object";
+    case rapidjson::kArrayType:
+      return "array";
+    case rapidjson::kStringType:
+      return "string";
+    case rapidjson::kNumberType:
+      return "number";
   }
   return "unknown";
 }

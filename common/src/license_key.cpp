@@ -13,8 +13,13 @@ namespace {
 constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr std::string_view kCheckSymbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
+// ASCII only, without the locale lookup of std::toupper (this runs on every license check).
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 int symbol_value(char c) {
-  c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  c = upper(c);
   if (c == 'O') c = '0';
   if (c == 'I' || c == 'L') c = '1';
   const auto pos = kAlphabet.find(c);
@@ -22,7 +27,7 @@ int symbol_value(char c) {
 }
 
 int check_value(char c) {
-  c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  c = upper(c);
   if (c == 'O') c = '0';
   if (c == 'I' || c == 'L') c = '1';
   const auto pos = kCheckSymbols.find(c);
@@ -57,7 +62,7 @@ Result<Split> split(std::string_view input) {
   std::string compact;
   for (char c : input) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-    compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    compact += upper(c);
   }
   const auto dash = compact.find('-');
   if (dash == std::string::npos) {
@@ -133,6 +138,27 @@ Result<std::string> normalize(std::string_view input) {
                       "license key check character does not match: the key has a typo");
   }
   return format(s->prefix, s->body);
+}
+
+bool is_canonical(std::string_view key) {
+  const auto dash = key.find('-');
+  if (dash == std::string_view::npos || !valid_prefix(key.substr(0, dash))) return false;
+  const std::string_view rest = key.substr(dash);  // "-XXXX-XXXX-XXXX-XXXX-C"
+  if (rest.size() != kRandomChars + kRandomChars / 4 + 2) return false;
+  int mod = 0;
+  std::size_t symbols = 0;
+  for (std::size_t i = 0; i + 2 < rest.size(); ++i) {
+    if (i % 5 == 0) {
+      if (rest[i] != '-') return false;
+      continue;
+    }
+    const auto v = kAlphabet.find(rest[i]);
+    if (v == std::string_view::npos) return false;
+    mod = (mod * 32 + static_cast<int>(v)) % 37;
+    ++symbols;
+  }
+  return symbols == kRandomChars && rest[rest.size() - 2] == '-' &&
+         rest.back() == kCheckSymbols[static_cast<std::size_t>(mod)];
 }
 
 std::vector<std::string> typo_candidates(std::string_view input) {

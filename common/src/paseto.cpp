@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include <algorithm>
+#include <cstring>
 
 #include "licet/common/base64.hpp"
 #include "licet/common/pae.hpp"
@@ -11,11 +11,9 @@
 namespace licet::paseto {
 namespace {
 
-std::string_view as_chars(const Bytes& b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
+Error malformed(std::string message) {
+  return make_error(ErrorCode::malformed, std::move(message));
 }
-
-Error malformed(std::string message) { return make_error(ErrorCode::malformed, std::move(message)); }
 
 }  // namespace
 
@@ -23,14 +21,20 @@ std::string sign(std::string_view payload, const SecretKey& key, std::string_vie
                  std::string_view implicit_assertion) {
   ensure_sodium();
   const Bytes m2 = pae({kHeader, payload, footer, implicit_assertion});
-  Bytes body(payload.begin(), payload.end());
+  std::string body;
+  body.reserve(payload.size() + kSignatureSize);
+  body.assign(payload);
   body.resize(payload.size() + kSignatureSize);
-  crypto_sign_detached(body.data() + payload.size(), nullptr, m2.data(), m2.size(), key.data());
-  std::string token(kHeader);
-  token += b64url_encode(body);
+  crypto_sign_detached(reinterpret_cast<std::uint8_t*>(body.data()) + payload.size(), nullptr,
+                       m2.data(), m2.size(), key.data());
+  std::string token;
+  token.reserve(kHeader.size() + (body.size() + footer.size()) * 4 / 3 + 4);
+  token.assign(kHeader);
+  b64url_encode_public(reinterpret_cast<const std::uint8_t*>(body.data()), body.size(), token);
   if (!footer.empty()) {
     token += '.';
-    token += b64url_encode(footer);
+    b64url_encode_public(reinterpret_cast<const std::uint8_t*>(footer.data()), footer.size(),
+                         token);
   }
   return token;
 }
@@ -53,21 +57,23 @@ Result<Parsed> parse(std::string_view token) {
   if (dot != std::string_view::npos) {
     footer_b64 = rest.substr(dot + 1);
     if (footer_b64.empty()) return malformed("token has an empty footer segment");
-    if (footer_b64.find('.') != std::string_view::npos) return malformed("token has too many segments");
+    if (footer_b64.find('.') != std::string_view::npos)
+      return malformed("token has too many segments");
   }
-  auto body = b64url_decode(body_b64);
-  if (!body) return malformed("token body is not canonical base64url");
-  if (body->size() < kSignatureSize) return malformed("token body is shorter than a signature");
+  // Tokens are public: the table-driven decoder, straight into the result without a copy.
   Parsed parsed;
-  if (!footer_b64.empty()) {
-    auto footer = b64url_decode(footer_b64);
-    if (!footer) return malformed("token footer is not canonical base64url");
-    parsed.footer.assign(as_chars(*footer));
+  if (!b64url_decode_public(body_b64, parsed.payload)) {
+    return malformed("token body is not canonical base64url");
   }
-  const std::size_t mlen = body->size() - kSignatureSize;
-  parsed.payload.assign(reinterpret_cast<const char*>(body->data()), mlen);
-  std::copy(body->begin() + static_cast<std::ptrdiff_t>(mlen), body->end(),
-            parsed.signature.begin());
+  if (parsed.payload.size() < kSignatureSize) {
+    return malformed("token body is shorter than a signature");
+  }
+  if (!footer_b64.empty() && !b64url_decode_public(footer_b64, parsed.footer)) {
+    return malformed("token footer is not canonical base64url");
+  }
+  const std::size_t mlen = parsed.payload.size() - kSignatureSize;
+  std::memcpy(parsed.signature.data(), parsed.payload.data() + mlen, kSignatureSize);
+  parsed.payload.resize(mlen);
   return parsed;
 }
 

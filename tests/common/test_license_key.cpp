@@ -138,6 +138,32 @@ TEST(LicenseKey, TypoCandidatesContainTheOriginal) {
   EXPECT_TRUE(typo_candidates("nonsense").empty());
 }
 
+TEST(LicenseKey, IsCanonicalAgreesWithNormalize) {
+  for (int k = 0; k < 200; ++k) {
+    const std::string key = generate(k % 2 ? "ACME" : "MOSTAGARE2");
+    ASSERT_TRUE(is_canonical(key)) << key;
+    const std::string s = symbols_of(key);
+    const std::string prefix = key.substr(0, key.find('-'));
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      for (char c : std::string(kCheckSymbols) + "oil-") {
+        std::string t = s;
+        t[i] = c;
+        const std::string cand = rebuild(prefix, t);
+        auto n = normalize(cand);
+        EXPECT_EQ(is_canonical(cand), n.ok() && *n == cand) << cand;
+      }
+    }
+  }
+  for (std::string_view bad :
+       {"", "ACME", "ACME-", "acme-0000-0000-0000-0000-0", "ACME-0000-0000-0000-0000-0-",
+        "ACME-00000-000-0000-0000-0", "ACME-0000-0000-0000-00000", " ACME-0000-0000-0000-0000-0",
+        "ACME-OOOO-0000-0000-0000-0", "ACME--0000-0000-0000-0000-0"}) {
+    EXPECT_FALSE(is_canonical(bad)) << bad;
+  }
+  EXPECT_TRUE(is_canonical("ACME-0000-0000-0000-0000-0"));
+  EXPECT_TRUE(is_canonical("ACME-0000-0000-0000-0001-1"));
+}
+
 TEST(LicenseKey, Prefixes) {
   EXPECT_TRUE(valid_prefix("A"));
   EXPECT_TRUE(valid_prefix("MOSTAGARE2"));

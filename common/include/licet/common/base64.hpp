@@ -12,7 +12,9 @@ namespace licet {
 using Bytes = std::vector<std::uint8_t>;
 
 std::string b64url_encode(const std::uint8_t* data, std::size_t size);
-inline std::string b64url_encode(const Bytes& data) { return b64url_encode(data.data(), data.size()); }
+inline std::string b64url_encode(const Bytes& data) {
+  return b64url_encode(data.data(), data.size());
+}
 inline std::string b64url_encode(std::string_view data) {
   return b64url_encode(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
 }
@@ -20,5 +22,12 @@ inline std::string b64url_encode(std::string_view data) {
 // Rejects padding, characters outside the alphabet, a length of 1 mod 4 and non-zero trailing bits,
 // so every byte string has exactly one accepted encoding.
 std::optional<Bytes> b64url_decode(std::string_view text);
+
+// The same encoding and the same strictness, table-driven and NOT constant-time: for public data
+// only (tokens, signatures, footers), where libsodium's constant-time code costs more than the
+// signature check it feeds. Both append to `out`; decode returns false (and leaves `out` in an
+// unspecified state) on any input b64url_decode rejects.
+void b64url_encode_public(const std::uint8_t* data, std::size_t size, std::string& out);
+bool b64url_decode_public(std::string_view text, std::string& out);
 
 }  // namespace licet

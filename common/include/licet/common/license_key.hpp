@@ -26,6 +26,10 @@ std::string generate(std::string_view prefix);
 // `malformed` with a message that says which part is wrong.
 Result<std::string> normalize(std::string_view input);
 
+// True when `key` is exactly the canonical form normalize() returns (checked without allocating;
+// the claims check runs it on every verification).
+bool is_canonical(std::string_view key);
+
 // Canonical keys one typo away (one character changed, or two neighbours swapped) from an input
 // whose check character fails. The caller filters them against what exists.
 std::vector<std::string> typo_candidates(std::string_view input);
