@@ -1,0 +1,83 @@
+// Small helpers for the activation server tests: JSON requests and answers.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "licet/common/json.hpp"
+
+namespace licet::test {
+
+inline rapidjson::Document parse_json(const std::string& text) {
+  auto doc = licet::json::parse_object(text);
+  if (!doc) {
+    ADD_FAILURE() << "not a JSON object: " << text;
+    rapidjson::Document empty;
+    empty.SetObject();
+    return empty;
+  }
+  return std::move(*doc);
+}
+
+inline std::string member(const rapidjson::Document& d, const char* name) {
+  auto it = d.FindMember(name);
+  if (it == d.MemberEnd() || !it->value.IsString()) return {};
+  return it->value.GetString();
+}
+
+inline std::string activate_body(const std::string& key, const std::string& device,
+                                 const std::string& extra = "") {
+  return "{\"license_key\":\"" + key + "\",\"device_id\":\"" + device + "\"" + extra + "}";
+}
+
+struct Answer {
+  int status = 0;
+  std::string body;
+  std::string error;          // "error" member, if any
+  std::string status_member;  // "status" member, if any
+  httplib::Headers headers;
+};
+
+inline Answer post(httplib::Client& c, const std::string& path, const std::string& body,
+                   const std::string& type = "application/json",
+                   const httplib::Headers& headers = {}) {
+  Answer a;
+  auto r = c.Post(path.c_str(), headers, body, type.c_str());
+  if (!r) {
+    ADD_FAILURE() << "no answer to POST " << path << ": " << httplib::to_string(r.error());
+    return a;
+  }
+  a.status = r->status;
+  a.body = r->body;
+  a.headers = r->headers;
+  if (!r->body.empty() && r->body.front() == '{') {
+    auto d = parse_json(r->body);
+    a.error = member(d, "error");
+    a.status_member = member(d, "status");
+  }
+  return a;
+}
+
+inline Answer get(httplib::Client& c, const std::string& path,
+                  const httplib::Headers& headers = {}) {
+  Answer a;
+  auto r = c.Get(path.c_str(), headers);
+  if (!r) {
+    ADD_FAILURE() << "no answer to GET " << path << ": " << httplib::to_string(r.error());
+    return a;
+  }
+  a.status = r->status;
+  a.body = r->body;
+  a.headers = r->headers;
+  if (!r->body.empty() && r->body.front() == '{') {
+    auto d = parse_json(r->body);
+    a.error = member(d, "error");
+    a.status_member = member(d, "status");
+  }
+  return a;
+}
+
+}  // namespace licet::test
