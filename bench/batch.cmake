@@ -1,0 +1,7 @@
+# bench_batch: `licet issue --batch` end to end (CSV parse, sign on every core, ledger, files)
+# against raw crypto_sign_detached on one core. Results: docs/PERFORMANCE.md "Batch issuance".
+if(TARGET licet_issuer)
+  add_executable(bench_batch ${CMAKE_CURRENT_LIST_DIR}/bench_batch.cpp)
+  target_link_libraries(bench_batch PRIVATE benchmark::benchmark licet_issuer)
+  licet_warnings(bench_batch)
+endif()
