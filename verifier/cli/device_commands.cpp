@@ -1,5 +1,5 @@
 // `device-id`, `activation-request` (offline activation, docs/FORMAT.md "Activation request")
-// and `activate` (online activation: recognized, not available in this build).
+// and `activate` (online activation against `licet serve`).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <sys/utsname.h>
@@ -106,12 +106,91 @@ int run_activation_request(const std::vector<std::string>& argv) {
   return kExitValid;
 }
 
-int run_activate(const std::vector<std::string>& /*argv*/) {
-  std::fprintf(stderr,
-               "licet-verify: activate is not available in this build (online activation is "
-               "not implemented yet); use 'licet-verify activation-request' for offline "
-               "activation\n");
-  return kExitUsage;
+// Online activation against `licet serve` (licet::activate_online). The license is verified
+// before it is stored, so the trusted key (--public-key) is needed; --product defaults to --app.
+// Exit codes: 0 activated or already active; 4 seats full; 5 expired; 6 revoked; 2 unknown
+// license or refused request; 7 no usable answer (network, timeout, TLS, server error, rate
+// limited); a verification failure of the returned license exits as `verify` would.
+int run_activate(const std::vector<std::string>& argv) {
+  const ParseOutcome parsed = parse_args(argv, {{"server"},
+                                                {"license-key"},
+                                                {"app"},
+                                                {"state-dir"},
+                                                {"public-key", true, true},
+                                                {"product"},
+                                                {"device"},
+                                                {"json", false}});
+  if (!parsed.ok()) return usage_error(parsed.error);
+  const Args& a = parsed.args;
+  if (!a.positionals.empty()) {
+    return usage_error("activate: unexpected argument '" + a.positionals[0] + "'");
+  }
+  for (const char* required : {"server", "license-key", "app", "state-dir", "public-key"}) {
+    if (!a.has(required)) return usage_error(std::string("activate: --") + required + " is required");
+  }
+  VerifierConfig cfg;
+  for (const auto& k : a.all("public-key")) {
+    if (k.rfind("k4.public.", 0) == 0) {
+      cfg.public_keys.push_back(k);
+    } else {
+      auto text = read_file(k, 4096);
+      if (!text) return fail(text.error());
+      std::string key = *text;
+      while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
+        key.pop_back();
+      }
+      cfg.public_keys.push_back(key);
+    }
+  }
+  cfg.app_id = *a.get("app");
+  cfg.product = a.get("product").value_or(cfg.app_id);
+  cfg.state_dir = *a.get("state-dir");
+  auto verifier = Verifier::create(cfg);
+  if (!verifier) return fail(verifier.error());
+  ActivationOptions opt;
+  if (auto d = a.get("device")) opt.device.device_id = *d;
+  opt.os = os_description();
+  const ActivationResult r = activate_online(*verifier, *a.get("server"), *a.get("license-key"), opt);
+  const auto status = to_string(r.status);
+  if (a.has("json")) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("activated");
+    w.Bool(r.ok());
+    put(w, "status", std::string(status));
+    if (!r.message.empty()) put(w, "message", r.message);
+    if (r.retry_after > 0) {
+      w.Key("retry_after");
+      w.Int64(r.retry_after);
+    }
+    if (r.ok() && r.verification.license) {
+      w.Key("revision");
+      w.Int64(r.verification.license->revision);
+    }
+    w.EndObject();
+    std::printf("%s\n", buf.GetString());
+  }
+  if (r.ok()) {
+    if (!a.has("json")) {
+      std::fprintf(stderr, "licet-verify: %.*s; the license is stored in %s\n",
+                   static_cast<int>(status.size()), status.data(), cfg.state_dir.c_str());
+    }
+    return kExitValid;
+  }
+  if (!a.has("json")) {
+    std::fprintf(stderr, "licet-verify: %.*s: %s\n", static_cast<int>(status.size()),
+                 status.data(), r.message.c_str());
+  }
+  switch (r.status) {
+    case ActivationStatus::seats_full: return kExitMismatch;
+    case ActivationStatus::expired: return kExitTime;
+    case ActivationStatus::revoked: return kExitRevocation;
+    case ActivationStatus::unknown_license:
+    case ActivationStatus::bad_request: return kExitMalformed;
+    case ActivationStatus::invalid_license: return exit_code_for(r.verification.code);
+    default: return 7;
+  }
 }
 
 }  // namespace licet::cli

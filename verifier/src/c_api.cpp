@@ -352,3 +352,30 @@ const char* licet_version(void) {
 }
 
 }  // extern "C"
+
+static_assert(static_cast<int>(licet::ActivationStatus::activated) == LICET_ACTIVATION_ACTIVATED);
+static_assert(static_cast<int>(licet::ActivationStatus::unavailable) ==
+              LICET_ACTIVATION_UNAVAILABLE);
+
+licet_activation licet_activate_online(const licet_verifier* verifier, const char* server_url,
+                                       const char* license_key, char* message,
+                                       std::size_t message_size) {
+  auto write_message = [&](const std::string& text) {
+    if (message == nullptr || message_size == 0) return;
+    const std::size_t n = text.size() < message_size - 1 ? text.size() : message_size - 1;
+    std::memcpy(message, text.data(), n);
+    message[n] = '\0';
+  };
+  if (verifier == nullptr || server_url == nullptr || license_key == nullptr) {
+    write_message("invalid argument: NULL");
+    return LICET_ACTIVATION_BAD_REQUEST;
+  }
+  try {
+    const auto r = licet::activate_online(verifier->verifier, server_url, license_key);
+    write_message(r.message);
+    return static_cast<licet_activation>(r.status);
+  } catch (...) {
+    write_message("out of memory");
+    return LICET_ACTIVATION_NETWORK_ERROR;
+  }
+}

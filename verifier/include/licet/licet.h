@@ -94,6 +94,31 @@ LICET_API licet_error licet_verify_stored(const licet_verifier* verifier, const 
                                           licet_result** out);
 LICET_API licet_error licet_clear_stored(const licet_verifier* verifier);
 
+/* Online activation against `licet serve` (POST /v1/activate): sends this device's ID (for the
+ * verifier's app_id) and, when the server grants a seat, stores the returned license in
+ * state_dir as licet_store does (verified first). The values mirror licet::ActivationStatus.
+ * `message` (may be NULL) receives one NUL-terminated line, truncated to message_size. */
+typedef enum licet_activation {
+  LICET_ACTIVATION_ACTIVATED = 0,
+  LICET_ACTIVATION_ALREADY_ACTIVE = 1,
+  LICET_ACTIVATION_SEATS_FULL = 2,
+  LICET_ACTIVATION_REVOKED = 3,
+  LICET_ACTIVATION_EXPIRED = 4,
+  LICET_ACTIVATION_UNKNOWN_LICENSE = 5,
+  LICET_ACTIVATION_RATE_LIMITED = 6,
+  LICET_ACTIVATION_BAD_REQUEST = 7,
+  LICET_ACTIVATION_NETWORK_ERROR = 8,
+  LICET_ACTIVATION_TIMEOUT = 9,
+  LICET_ACTIVATION_TLS_ERROR = 10,
+  LICET_ACTIVATION_SERVER_ERROR = 11,
+  LICET_ACTIVATION_INVALID_LICENSE = 12,
+  LICET_ACTIVATION_UNAVAILABLE = 13
+} licet_activation;
+
+LICET_API licet_activation licet_activate_online(const licet_verifier* verifier,
+                                                 const char* server_url, const char* license_key,
+                                                 char* message, size_t message_size);
+
 LICET_API void licet_result_free(licet_result* result); /* NULL is fine */
 
 LICET_API licet_error licet_result_code(const licet_result* result);

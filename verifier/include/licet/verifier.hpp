@@ -111,4 +111,51 @@ bool device_matches(std::string_view bound, std::string_view presented);
 
 std::string_view library_version();
 
+// ---- Online activation (optional): `licet serve`'s POST /v1/activate ----------------------
+
+enum class ActivationStatus {
+  activated,        // a seat was taken for this device; the license is stored
+  already_active,   // this device held a seat already; the current license is stored
+  seats_full,       // every seat is taken: deactivate another device first
+  revoked,          // the license was revoked
+  expired,          // the license has expired
+  unknown_license,  // the server has no license with this key
+  rate_limited,     // too many unknown keys from this address; see retry_after
+  bad_request,      // the request was refused as malformed (or the arguments were unusable)
+  network_error,    // no connection (refused, unreachable, DNS)
+  timeout,          // no answer in time
+  tls_error,        // HTTPS handshake or certificate verification failed
+  server_error,     // an answer that is none of the above (5xx, not JSON)
+  invalid_license,  // the server's license does not verify here (wrong key, product, device)
+  unavailable,      // built without libcurl (LICET_WITH_CURL=OFF)
+};
+
+std::string_view to_string(ActivationStatus status) noexcept;
+
+struct ActivationOptions {
+  DeviceOverride device;  // empty = this machine's device ID for the verifier's app_id
+  std::string device_name, hostname, os;  // shown to the vendor; hostname defaults to this host's
+  long connect_timeout_ms = 10000;
+  long timeout_ms = 30000;
+};
+
+struct ActivationResult {
+  ActivationStatus status = ActivationStatus::network_error;
+  std::string message;        // one line; empty when activated or already active
+  int http_status = 0;        // 0 when no HTTP answer arrived
+  std::int64_t retry_after = 0;  // seconds, with rate_limited
+  VerifyResult verification;  // Verifier::store of the returned license, when one came back
+
+  bool ok() const {
+    return status == ActivationStatus::activated || status == ActivationStatus::already_active;
+  }
+};
+
+// Asks the activation server at `server_url` (e.g. "https://licenses.example.com") for a seat
+// for this device and stores the returned license in the verifier's local store (state_dir), so
+// later checks are offline (verify_stored). Never throws; every failure is a status.
+ActivationResult activate_online(const Verifier& verifier, const std::string& server_url,
+                                 const std::string& license_key,
+                                 const ActivationOptions& options = {}) noexcept;
+
 }  // namespace licet
