@@ -29,8 +29,10 @@ if(LICET_CAPI_DEPS MATCHES "CURL")
   set(LICET_CAPI_NEEDS_CURL ON)
 endif()
 
-# c_api.cpp once, hidden by default: only LICET_API functions leave the shared library.
-add_library(licet_capi_objects OBJECT ${LICET_CAPI_DIR}/src/c_api.cpp)
+# The C ABI sources (src/c_api*.cpp: a later part may add its functions in a file of its own),
+# compiled once, hidden by default: only LICET_API functions leave the shared library.
+file(GLOB LICET_CAPI_SOURCES CONFIGURE_DEPENDS ${LICET_CAPI_DIR}/src/c_api*.cpp)
+add_library(licet_capi_objects OBJECT ${LICET_CAPI_SOURCES})
 target_link_libraries(licet_capi_objects PRIVATE licet_verifier)
 set_target_properties(licet_capi_objects PROPERTIES CXX_VISIBILITY_PRESET hidden
                                                     VISIBILITY_INLINES_HIDDEN ON)
