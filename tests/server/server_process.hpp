@@ -112,7 +112,9 @@ class ServerProcess {
     while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
     out_fd_ = out[0];
     const auto colon = line.rfind(':');
-    if (line.find("listening on http://127.0.0.1:") == std::string::npos ||
+    tls_ = line.find("listening on https://") != std::string::npos;
+    if (line.find(tls_ ? "listening on https://127.0.0.1:" : "listening on http://127.0.0.1:") ==
+            std::string::npos ||
         colon == std::string::npos) {
       stop();
       throw std::runtime_error("licet serve did not start: " + line + "\n" + log());
@@ -128,9 +130,13 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
+  // Over HTTPS the test's self-signed certificate is not verified here (activate_online is).
   httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c(url());
+    if (tls_) c.enable_server_certificate_verification(false);
     c.set_connection_timeout(10);
     c.set_read_timeout(30);
     return c;
@@ -177,6 +183,7 @@ class ServerProcess {
   int out_fd_ = -1;
   int port_ = 0;
   int exit_code_ = -1;
+  bool tls_ = false;
 };
 
 }  // namespace licet::test

@@ -155,5 +155,28 @@ TEST_F(ActivateOnline, CApiAndCliActivate) {
   EXPECT_EQ(down.exit_code, 7) << down.err;
 }
 
+TEST_F(ActivateOnline, ServesHttpsAndRefusesAnUntrustedCertificate) {
+  const auto cert = (ledger.dir() / "cert.pem").string();
+  const auto pkey = (ledger.dir() / "key.pem").string();
+  auto gen =
+      run_process("/usr/bin/openssl",
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                   "-nodes", "-keyout", pkey, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                   "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const std::string key = ledger.issue(2);
+  ServerProcess srv(ledger, {"--tls-cert", cert, "--tls-key", pkey});
+  ASSERT_EQ(srv.url().rfind("https://", 0), 0u);
+  Verifier v = verifier("state-tls");
+  auto untrusted = activate_online(v, srv.url(), key, on("tls-1"));
+  if (untrusted.status == ActivationStatus::unavailable) GTEST_SKIP() << untrusted.message;
+  EXPECT_EQ(untrusted.status, ActivationStatus::tls_error) << untrusted.message;
+  auto opts = on("tls-1");
+  opts.ca_file = cert;
+  auto trusted = activate_online(v, srv.url(), key, opts);
+  EXPECT_EQ(trusted.status, ActivationStatus::activated) << trusted.message;
+  EXPECT_EQ(srv.stop(), 0);
+}
+
 }  // namespace
 }  // namespace licet::test

@@ -236,6 +236,7 @@ ActivationResult activate_online(const Verifier& verifier, const std::string& se
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options.timeout_ms);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "licet/" LICET_VERSION_STRING);

@@ -135,6 +135,7 @@ std::string_view to_string(ActivationStatus status) noexcept;
 struct ActivationOptions {
   DeviceOverride device;  // empty = this machine's device ID for the verifier's app_id
   std::string device_name, hostname, os;  // shown to the vendor; hostname defaults to this host's
+  std::string ca_file;  // PEM CA bundle for https (a private CA); empty = the system's
   long connect_timeout_ms = 10000;
   long timeout_ms = 30000;
 };
