@@ -18,6 +18,7 @@ enum Exit : int {
   kExitMismatch = 4,    // wrong_product, device_not_bound: not for this product or device
   kExitTime = 5,        // not_yet_valid, expired, maintenance_expired, clock_tampered
   kExitRevocation = 6,  // revoked, superseded, stale_revocations
+  kExitNoAnswer = 7,    // activate: no usable answer (network, timeout, TLS, server, rate limit)
 };
 
 int exit_code_for(ErrorCode code);

@@ -126,7 +126,8 @@ int run_activate(const std::vector<std::string>& argv) {
     return usage_error("activate: unexpected argument '" + a.positionals[0] + "'");
   }
   for (const char* required : {"server", "license-key", "app", "state-dir", "public-key"}) {
-    if (!a.has(required)) return usage_error(std::string("activate: --") + required + " is required");
+    if (!a.has(required))
+      return usage_error(std::string("activate: --") + required + " is required");
   }
   VerifierConfig cfg;
   for (const auto& k : a.all("public-key")) {
@@ -150,7 +151,8 @@ int run_activate(const std::vector<std::string>& argv) {
   ActivationOptions opt;
   if (auto d = a.get("device")) opt.device.device_id = *d;
   opt.os = os_description();
-  const ActivationResult r = activate_online(*verifier, *a.get("server"), *a.get("license-key"), opt);
+  const ActivationResult r =
+      activate_online(*verifier, *a.get("server"), *a.get("license-key"), opt);
   const auto status = to_string(r.status);
   if (a.has("json")) {
     rapidjson::StringBuffer buf;
@@ -179,17 +181,23 @@ int run_activate(const std::vector<std::string>& argv) {
     return kExitValid;
   }
   if (!a.has("json")) {
-    std::fprintf(stderr, "licet-verify: %.*s: %s\n", static_cast<int>(status.size()),
-                 status.data(), r.message.c_str());
+    std::fprintf(stderr, "licet-verify: %.*s: %s\n", static_cast<int>(status.size()), status.data(),
+                 r.message.c_str());
   }
   switch (r.status) {
-    case ActivationStatus::seats_full: return kExitMismatch;
-    case ActivationStatus::expired: return kExitTime;
-    case ActivationStatus::revoked: return kExitRevocation;
+    case ActivationStatus::seats_full:
+      return kExitMismatch;
+    case ActivationStatus::expired:
+      return kExitTime;
+    case ActivationStatus::revoked:
+      return kExitRevocation;
     case ActivationStatus::unknown_license:
-    case ActivationStatus::bad_request: return kExitMalformed;
-    case ActivationStatus::invalid_license: return exit_code_for(r.verification.code);
-    default: return 7;
+    case ActivationStatus::bad_request:
+      return kExitMalformed;
+    case ActivationStatus::invalid_license:
+      return exit_code_for(r.verification.code);
+    default:
+      return kExitNoAnswer;
   }
 }
 

@@ -19,6 +19,8 @@ Usage:
                [--json] LICENSE_FILE
   licet-verify device-id --app APP_ID
   licet-verify activation-request --app APP_ID --license-key KEY [--out FILE]
+  licet-verify activate --server URL --license-key KEY --app APP_ID --state-dir DIR
+               --public-key K4_OR_FILE [--product P] [--device ID] [--json]
   licet-verify --help | --version
 
 verify (the default command) checks LICENSE_FILE ("-" reads stdin):
@@ -39,6 +41,8 @@ verify (the default command) checks LICENSE_FILE ("-" reads stdin):
 device-id prints this machine's device ID for APP_ID (LICET_DEVICE_ID overrides it).
 activation-request writes an offline activation request (JSON) for the vendor to answer with
 `licet activation respond`; to stdout, or atomically to --out FILE.
+activate asks a `licet serve` activation server for a seat for this device, then verifies the
+returned license (with --public-key, for --product, default APP_ID) and stores it in DIR.
 
 Exit codes:
   0  valid
@@ -48,6 +52,8 @@ Exit codes:
   4  wrong_product, device_not_bound
   5  not_yet_valid, expired, maintenance_expired, clock_tampered
   6  revoked, superseded, stale_revocations
+  7  activate: no usable answer (network, timeout, TLS, server error, rate limited)
+activate also exits 4 when the seats are full, 5 expired, 6 revoked, 2 unknown license.
 Errors print "licet-verify: <code>: <message>" on stderr.
 )";
 
