@@ -30,10 +30,10 @@ std::string sign(std::string_view payload, const SecretKey& key, std::string_vie
   std::string token;
   token.reserve(kHeader.size() + (body.size() + footer.size()) * 4 / 3 + 4);
   token.assign(kHeader);
-  b64url_encode_public(reinterpret_cast<const std::uint8_t*>(body.data()), body.size(), token);
+  b64url_encode_append(reinterpret_cast<const std::uint8_t*>(body.data()), body.size(), token);
   if (!footer.empty()) {
     token += '.';
-    b64url_encode_public(reinterpret_cast<const std::uint8_t*>(footer.data()), footer.size(),
+    b64url_encode_append(reinterpret_cast<const std::uint8_t*>(footer.data()), footer.size(),
                          token);
   }
   return token;
@@ -60,15 +60,15 @@ Result<Parsed> parse(std::string_view token) {
     if (footer_b64.find('.') != std::string_view::npos)
       return malformed("token has too many segments");
   }
-  // Tokens are public: the table-driven decoder, straight into the result without a copy.
+  // Decoded straight into the result, without an intermediate buffer.
   Parsed parsed;
-  if (!b64url_decode_public(body_b64, parsed.payload)) {
+  if (!b64url_decode_append(body_b64, parsed.payload)) {
     return malformed("token body is not canonical base64url");
   }
   if (parsed.payload.size() < kSignatureSize) {
     return malformed("token body is shorter than a signature");
   }
-  if (!footer_b64.empty() && !b64url_decode_public(footer_b64, parsed.footer)) {
+  if (!footer_b64.empty() && !b64url_decode_append(footer_b64, parsed.footer)) {
     return malformed("token footer is not canonical base64url");
   }
   const std::size_t mlen = parsed.payload.size() - kSignatureSize;

@@ -23,11 +23,10 @@ inline std::string b64url_encode(std::string_view data) {
 // so every byte string has exactly one accepted encoding.
 std::optional<Bytes> b64url_decode(std::string_view text);
 
-// The same encoding and the same strictness, table-driven and NOT constant-time: for public data
-// only (tokens, signatures, footers), where libsodium's constant-time code costs more than the
-// signature check it feeds. Both append to `out`; decode returns false (and leaves `out` in an
-// unspecified state) on any input b64url_decode rejects.
-void b64url_encode_public(const std::uint8_t* data, std::size_t size, std::string& out);
-bool b64url_decode_public(std::string_view text, std::string& out);
+// The same encoding and strictness, appending to `out` (tokens are decoded straight into the
+// string that holds the payload). decode returns false and leaves `out` as it was on any input
+// b64url_decode rejects.
+void b64url_encode_append(const std::uint8_t* data, std::size_t size, std::string& out);
+bool b64url_decode_append(std::string_view text, std::string& out);
 
 }  // namespace licet
