@@ -11,7 +11,35 @@ namespace licet::license_key {
 namespace {
 
 constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-constexpr std::string_view kCheckSymbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+
+// GF(32) = GF(2)[x] / (x^5 + x^2 + 1); alpha = x (2) generates its 31 non-zero elements.
+constexpr unsigned kFieldPoly = 0b100101;
+
+constexpr unsigned gf_mul(unsigned a, unsigned b) {
+  unsigned r = 0;
+  for (; b != 0; b >>= 1) {
+    if ((b & 1) != 0) r ^= a;
+    a <<= 1;
+    if ((a & 32) != 0) a ^= kFieldPoly;
+  }
+  return r;
+}
+
+// kWeight[i] = alpha^(i+1) for the 17 symbol positions (16 random + check).
+struct Weights {
+  unsigned w[kRandomChars + 1]{};
+  constexpr Weights() {
+    unsigned p = 1;
+    for (auto& x : w) x = p = gf_mul(p, 2);
+  }
+};
+constexpr Weights kWeight;
+// alpha^-17 = alpha^14, since alpha^31 = 1.
+constexpr unsigned kInverseCheckWeight = [] {
+  unsigned p = 1;
+  for (int i = 0; i < 14; ++i) p = gf_mul(p, 2);
+  return p;
+}();
 
 // ASCII only, without the locale lookup of std::toupper (this runs on every license check).
 char upper(char c) {
@@ -26,19 +54,15 @@ int symbol_value(char c) {
   return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
 }
 
-int check_value(char c) {
-  c = upper(c);
-  if (c == 'O') c = '0';
-  if (c == 'I' || c == 'L') c = '1';
-  const auto pos = kCheckSymbols.find(c);
-  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
-}
-
-// The random part read as one base-32 number, modulo 37.
+// The check symbol c makes sum(v_i * alpha^i) = 0 over all 17 symbols in GF(32). A wrong symbol
+// adds e * alpha^i != 0 and a swap of neighbours a, b adds (a ^ b) * alpha^i * (1 ^ alpha) != 0, so
+// every single typo and every adjacent swap (check symbol included) is caught.
 char check_symbol(std::string_view body) {
-  int mod = 0;
-  for (char c : body) mod = (mod * 32 + symbol_value(c)) % 37;
-  return kCheckSymbols[static_cast<std::size_t>(mod)];
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    sum ^= gf_mul(static_cast<unsigned>(symbol_value(body[i])), kWeight.w[i]);
+  }
+  return kAlphabet[gf_mul(sum, kInverseCheckWeight)];
 }
 
 std::string format(std::string_view prefix, std::string_view body) {
@@ -91,11 +115,11 @@ Result<Split> split(std::string_view input) {
     }
     s.body += kAlphabet[static_cast<std::size_t>(v)];
   }
-  if (check_value(rest.back()) < 0) {
+  if (symbol_value(rest.back()) < 0) {
     return make_error(ErrorCode::malformed, std::string("license key check character '") +
                                                 rest.back() + "' is not valid");
   }
-  s.check = kCheckSymbols[static_cast<std::size_t>(check_value(rest.back()))];
+  s.check = kAlphabet[static_cast<std::size_t>(symbol_value(rest.back()))];
   return s;
 }
 
@@ -145,7 +169,7 @@ bool is_canonical(std::string_view key) {
   if (dash == std::string_view::npos || !valid_prefix(key.substr(0, dash))) return false;
   const std::string_view rest = key.substr(dash);  // "-XXXX-XXXX-XXXX-XXXX-C"
   if (rest.size() != kRandomChars + kRandomChars / 4 + 2) return false;
-  int mod = 0;
+  unsigned sum = 0;
   std::size_t symbols = 0;
   for (std::size_t i = 0; i + 2 < rest.size(); ++i) {
     if (i % 5 == 0) {
@@ -154,11 +178,11 @@ bool is_canonical(std::string_view key) {
     }
     const auto v = kAlphabet.find(rest[i]);
     if (v == std::string_view::npos) return false;
-    mod = (mod * 32 + static_cast<int>(v)) % 37;
+    sum ^= gf_mul(static_cast<unsigned>(v), kWeight.w[symbols]);
     ++symbols;
   }
   return symbols == kRandomChars && rest[rest.size() - 2] == '-' &&
-         rest.back() == kCheckSymbols[static_cast<std::size_t>(mod)];
+         rest.back() == kAlphabet[gf_mul(sum, kInverseCheckWeight)];
 }
 
 std::vector<std::string> typo_candidates(std::string_view input) {
@@ -174,14 +198,13 @@ std::vector<std::string> typo_candidates(std::string_view input) {
     }
   };
   for (std::size_t i = 0; i < full.size(); ++i) {
-    const std::string_view symbols = i < kRandomChars ? kAlphabet : kCheckSymbols;
-    for (char c : symbols) {
+    for (char c : kAlphabet) {
       if (c == full[i]) continue;
       std::string cand = full;
       cand[i] = c;
       consider(cand);
     }
-    if (i + 1 < full.size() && i + 1 < kRandomChars) {
+    if (i + 1 < full.size()) {
       std::string cand = full;
       std::swap(cand[i], cand[i + 1]);
       consider(cand);

@@ -10,7 +10,6 @@ namespace licet::license_key {
 namespace {
 
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-constexpr std::string_view kCheckSymbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
 // The 17 symbols after the prefix (16 random + check), hyphens removed.
 std::string symbols_of(const std::string& key) {
@@ -28,7 +27,7 @@ std::string rebuild(const std::string& prefix, const std::string& s) {
 
 TEST(LicenseKey, GeneratedShape) {
   const std::regex shape(
-      "^MOSTAGARE-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-[0-9A-HJKMNP-TV-Z*~$=U]$");
+      "^MOSTAGARE-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-[0-9A-HJKMNP-TV-Z]$");
   std::set<std::string> seen;
   std::set<char> used;
   for (int i = 0; i < 2000; ++i) {
@@ -94,14 +93,14 @@ TEST(LicenseKey, NormalizeSaysWhatIsWrong) {
   }
 }
 
-// Exhaustive over a few keys: every substitution of one of the 17 symbols by any other symbol
-// (including the check-only ones), and every swap of two adjacent differing symbols, is refused.
+// Exhaustive over a few keys: every substitution of one of the 17 symbols by any other symbol,
+// and every swap of two adjacent differing symbols (the check symbol included), is refused.
 TEST(LicenseKey, EverySingleTypoIsCaught) {
   for (int k = 0; k < 8; ++k) {
     const std::string key = generate("ACME");
     const std::string s = symbols_of(key);
     for (std::size_t i = 0; i < s.size(); ++i) {
-      for (char c : kCheckSymbols) {
+      for (char c : kCrockford) {
         if (c == s[i]) continue;
         std::string t = s;
         t[i] = c;
@@ -127,7 +126,7 @@ TEST(LicenseKey, TypoCandidatesContainTheOriginal) {
       EXPECT_NE(std::find(cands.begin(), cands.end(), key), cands.end()) << key << " pos " << i;
       for (const auto& c : cands) EXPECT_TRUE(normalize(c).ok()) << c;
     }
-    for (std::size_t i = 0; i + 1 < kRandomChars; ++i) {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
       if (s[i] == s[i + 1]) continue;
       std::string t = s;
       std::swap(t[i], t[i + 1]);
@@ -145,7 +144,7 @@ TEST(LicenseKey, IsCanonicalAgreesWithNormalize) {
     const std::string s = symbols_of(key);
     const std::string prefix = key.substr(0, key.find('-'));
     for (std::size_t i = 0; i < s.size(); ++i) {
-      for (char c : std::string(kCheckSymbols) + "oil-") {
+      for (char c : std::string(kCrockford) + "*~$=Uoil-") {
         std::string t = s;
         t[i] = c;
         const std::string cand = rebuild(prefix, t);
@@ -161,7 +160,7 @@ TEST(LicenseKey, IsCanonicalAgreesWithNormalize) {
     EXPECT_FALSE(is_canonical(bad)) << bad;
   }
   EXPECT_TRUE(is_canonical("ACME-0000-0000-0000-0000-0"));
-  EXPECT_TRUE(is_canonical("ACME-0000-0000-0000-0001-1"));
+  EXPECT_TRUE(is_canonical("ACME-0000-0000-0000-0001-J"));
 }
 
 TEST(LicenseKey, Prefixes) {

@@ -1,6 +1,7 @@
 // License keys: PREFIX-XXXX-XXXX-XXXX-XXXX-C. Sixteen Crockford base32 characters carry 80
-// random bits; C is Crockford's mod-37 check symbol over them, so any single wrong character and
-// any swap of two adjacent characters is caught before a lookup.
+// random bits; C, also a Crockford symbol, makes a GF(32) weighted sum over all 17 vanish, so any
+// single wrong character and any swap of two adjacent characters is caught before a lookup.
+// (Crockford's own mod-37 check needs the symbols * ~ $ = U, which shells and forms mangle.)
 #pragma once
 
 #include <string>
