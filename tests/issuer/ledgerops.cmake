@@ -16,6 +16,7 @@ add_executable(test_issuer_ledgerops
   ${LICET_ISSUER_TEST_DIR}/backup_restore_test.cpp
   ${LICET_ISSUER_TEST_DIR}/show_list_stats_test.cpp
   ${LICET_ISSUER_TEST_DIR}/inspect_test.cpp
+  ${LICET_ISSUER_TEST_DIR}/audit_show_inspect_cli_test.cpp
 )
 target_link_libraries(test_issuer_ledgerops PRIVATE ledgerops_testutil GTest::gtest_main)
 target_compile_definitions(test_issuer_ledgerops PRIVATE
