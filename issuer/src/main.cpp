@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   add_token_command(app, ctx);
   add_ledger_commands(app, ctx);
   add_issue_command(app, ctx);
-  add_support_command(app, ctx);
+  add_support_commands(app, ctx);
   add_activation_command(app, ctx);
   add_config_command(app, ctx);
 
