@@ -115,7 +115,7 @@ struct ActivationServer::Impl {
 
   template <class F>
   httplib::Server::Handler wrap(const char* endpoint, F f) {
-    return [this, endpoint, f](const Request& req, Response& res) {
+    return [endpoint, f](const Request& req, Response& res) {
       tl_endpoint = endpoint;
       try {
         f(req, res);
@@ -354,12 +354,11 @@ struct ActivationServer::Impl {
     std::optional<std::string> reason;
     if (w == "seats") {
       auto doc = parse_body(req, {"seats"});
-      const auto it = doc.FindMember("seats");
-      if (it == doc.MemberEnd() || !it->value.IsInt64() || it->value.GetInt64() < 1 ||
-          it->value.GetInt64() > 10000) {
+      const rapidjson::Value* n = doc.HasMember("seats") ? &doc["seats"] : nullptr;
+      if (n == nullptr || !n->IsInt64() || n->GetInt64() < 1 || n->GetInt64() > 10000) {
         throw HttpError{400, "bad_request", "seats: expected a whole number from 1 to 10000"};
       }
-      seats_wanted = it->value.GetInt64();
+      seats_wanted = n->GetInt64();
     } else if (w == "revoke" && !req.body.empty()) {
       auto doc = parse_body(req, {"reason"});
       reason = opt_string(doc, "reason", 1024);

@@ -33,8 +33,10 @@ rapidjson::Document parse_body(const httplib::Request& req,
   }
   auto doc = json::parse_object(req.body, json::Limits{kMaxBody, 4});
   if (!doc) throw HttpError{400, "bad_request", "invalid JSON body: " + doc.error().message};
-  for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
-    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+  // Through a const reference: clang 14 finds rapidjson's non-const iterator == ambiguous.
+  const rapidjson::Document& members = *doc;
+  for (const auto& m : members.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
     bool known = false;
     for (auto a : allowed) known = known || a == name;
     if (!known) throw HttpError{400, "bad_request", "unknown member \"" + std::string(name) + "\""};
