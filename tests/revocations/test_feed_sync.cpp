@@ -1,0 +1,243 @@
+// End to end: the real `licet` publishes, a real nginx serves, the verifier syncs over HTTP.
+#include "feed_fixture.hpp"
+#include "licet/common/revocation_feed.hpp"
+
+namespace licet::test {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+
+std::string cached_feed(const std::filesystem::path& state) {
+  return slurp(state / "revocations.feed");
+}
+
+TEST_F(FeedTest, RevokedAfterPublishAndSync) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string file = mint(key);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  revoke(key);
+  const std::string seq2 = publish();
+  // Still within the refresh interval (max_age / 2): no new download yet.
+  now_ += 60;
+  expect_code(v.verify(file), ErrorCode::ok);
+  now_ += kDay / 2;
+  expect_code(v.verify(file), ErrorCode::revoked, key);
+  EXPECT_EQ(cached_feed(state_), seq2);
+  // A new verifier (a new process) reads the cache without the server.
+  server_->stop();
+  expect_code(verifier().verify(file), ErrorCode::revoked);
+}
+
+TEST_F(FeedTest, RecheckCacheDoesNotBypassRevocation) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string file = mint(key);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  expect_code(v.verify(file), ErrorCode::ok);  // second check answered from the re-check cache
+  revoke(key);
+  publish();
+  expect_code(v.verify(file), ErrorCode::revoked);
+}
+
+TEST_F(FeedTest, DeviceSwapSupersedesTheOldFile) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string old_file = mint(key, 1);
+  swap_device(key, 2);
+  const std::string new_file = mint(key, 2);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(old_file), ErrorCode::superseded, "revision 1");
+  expect_code(v.verify(new_file), ErrorCode::ok);
+}
+
+TEST_F(FeedTest, OlderFeedServedAgainIsRefusedAndTheCacheKept) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string file = mint(key);
+  const std::string seq1 = publish();
+  revoke(key);
+  const std::string seq2 = publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::revoked);
+  // The attacker (or a stale CDN node) serves the older feed, in which the license is fine.
+  spit(server_->root() / "feed.bin", seq1);
+  now_ += kDay / 2 + 1;
+  expect_code(v.verify(file), ErrorCode::revoked);
+  EXPECT_EQ(cached_feed(state_), seq2);
+  // A fresh verifier from the same state refuses it too (the cache, not memory, holds the line).
+  auto fresh = verifier();
+  expect_code(fresh.verify(file), ErrorCode::revoked);
+  EXPECT_EQ(cached_feed(state_), seq2);
+  // The failed sync did not refresh the feed: past max_age the license is stale, not valid.
+  now_ += kDay;
+  auto strict = verifier();
+  const auto r = strict.verify(file);
+  EXPECT_TRUE(r.code == ErrorCode::revoked) << r.message;  // a revocation outranks staleness
+}
+
+TEST_F(FeedTest, SameSequenceWithOtherBytesIsRefused) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string file = mint(key);
+  const std::string seq1 = publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  // Same sequence, re-signed with different content: only a leaked key or a bug does this.
+  auto parsed = feed::Feed::parse(seq1);
+  ASSERT_TRUE(parsed.ok());
+  feed::Content c;
+  c.sequence = parsed->sequence();
+  c.issued_at = parsed->issued_at();
+  c.next_update = parsed->next_update();
+  c.entries.push_back({feed::hash_license_key(key), feed::kRevoked});
+  auto forged = feed::build(c, *secret_);
+  ASSERT_TRUE(forged.ok());
+  spit(server_->root() / "feed.bin", *forged);
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "same sequence");
+  EXPECT_EQ(cached_feed(state_), seq1);
+}
+
+TEST_F(FeedTest, GarbageAndTruncatedBodiesKeepTheCache) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string other = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string file = mint(key);
+  revoke(other);
+  const std::string good = publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  spit(server_->root() / "feed.bin", "<html><body>502 Bad Gateway</body></html>");
+  now_ += kDay / 2 + 1;
+  expect_code(v.verify(file), ErrorCode::ok);  // within max_age: the cached feed still counts
+  EXPECT_EQ(cached_feed(state_), good);
+  expect_code(v.verify(mint(other)), ErrorCode::revoked);
+
+  spit(server_->root() / "feed.bin", good.substr(0, good.size() - 10));
+  now_ += 120;  // past the retry back-off after a failed sync
+  expect_code(v.verify(file), ErrorCode::ok);
+  EXPECT_EQ(cached_feed(state_), good);
+  // Past max_age with only broken downloads: stale, and the message says why.
+  now_ += kDay;
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "truncated");
+}
+
+TEST_F(FeedTest, FrozenFeedIsRefused) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string file = mint(key);
+  publish("1h");
+  now_ += 2 * 3600;  // the feed's next_update (+ tolerance) has passed
+  expect_code(verifier().verify(file), ErrorCode::stale_revocations, "expired");
+  EXPECT_FALSE(std::filesystem::exists(state_ / "revocations.feed"));
+}
+
+TEST_F(FeedTest, ServerDownWithinMaxAgeIsValidBeyondIsStale) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 3600});
+  const std::string file = mint(key);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  server_->stop();
+  now_ += 3000;  // sync due (past max_age / 2) and failing: offline grace
+  expect_code(v.verify(file), ErrorCode::ok);
+  now_ += 700;
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "more than 3600 s ago");
+}
+
+TEST_F(FeedTest, UnchangedFeedIsRevalidatedWithETagAnd304) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 3600});
+  const std::string file = mint(key);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::ok);
+  EXPECT_EQ(server_->count_status(200, "/feed.bin"), 1u);
+  for (int i = 0; i < 3; ++i) {
+    now_ += 3000;  // each step would be stale without the revalidation in between
+    expect_code(v.verify(file), ErrorCode::ok);
+  }
+  EXPECT_EQ(server_->count_status(200, "/feed.bin"), 1u);
+  EXPECT_EQ(server_->count_status(304, "/feed.bin"), 3u);
+  // Another process picks up the stored ETag too.
+  now_ += 3000;
+  expect_code(verifier().verify(file), ErrorCode::ok);
+  EXPECT_EQ(server_->count_status(304, "/feed.bin"), 4u);
+}
+
+TEST_F(FeedTest, MaxAgeZeroSyncsAtEveryCheck) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string file = mint(key);
+  publish();
+  auto v = verifier();
+  for (int i = 0; i < 3; ++i) expect_code(v.verify(file), ErrorCode::ok);
+  EXPECT_EQ(server_->count_status(200, "/feed.bin") + server_->count_status(304, "/feed.bin"), 3u);
+  server_->stop();
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "every check");
+}
+
+TEST_F(FeedTest, FeedSignedByAnUnknownKeyIsRefused) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const std::string file = mint(key);
+  const auto stranger = paserk::generate_secret_key();
+  feed::Content c;
+  c.sequence = 1;
+  c.issued_at = now_;
+  c.next_update = now_ + kDay;
+  auto bytes = feed::build(c, stranger);
+  ASSERT_TRUE(bytes.ok());
+  spit(server_->root() / "feed.bin", *bytes);
+  expect_code(verifier().verify(file), ErrorCode::stale_revocations, "does not trust");
+  EXPECT_FALSE(std::filesystem::exists(state_ / "revocations.feed"));
+}
+
+TEST_F(FeedTest, RetiredKeyStopsItsLicenses) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string old_file = mint(key);
+  const std::string old_pid = pid_;
+  auto r = licet({"key", "rotate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  load_keys();  // now signs with the new key; the verifier trusts both
+  const std::string new_file = mint(key);
+  publish();
+  auto v = verifier();
+  expect_code(v.verify(old_file), ErrorCode::ok);
+  r = licet({"key", "retire", old_pid});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  publish();
+  expect_code(v.verify(old_file), ErrorCode::revoked, "retired key");
+  expect_code(v.verify(new_file), ErrorCode::ok);
+}
+
+TEST_F(FeedTest, NoSyncClaimMeansOffline) {
+  const std::string key = add_license(std::nullopt);
+  const std::string file = mint(key);
+  // No feed anywhere: valid.
+  expect_code(verifier().verify(file), ErrorCode::ok);
+  // With a configured URL the feed is fetched and applied; with the server gone, the cache is.
+  revoke(key);
+  publish();
+  auto c = config();
+  c.sync_url = feed_url();
+  expect_code(verifier(c).verify(file), ErrorCode::revoked);
+  server_->stop();
+  now_ += 30 * kDay;
+  expect_code(verifier().verify(file), ErrorCode::revoked);
+}
+
+TEST_F(FeedTest, FeedFromAFile) {
+  const std::string key = add_license(std::nullopt);
+  const std::string file = mint(key);
+  revoke(key);
+  publish("7d", "local.bin");
+  auto c = config();
+  c.state_dir.clear();
+  c.revocations_file = (server_->root() / "local.bin").string();
+  auto v = verifier(c);
+  expect_code(v.verify(file), ErrorCode::revoked);
+  // A damaged file is reported as such, never ignored.
+  spit(c.revocations_file, slurp(c.revocations_file).substr(0, 100));
+  expect_code(v.verify(file), ErrorCode::malformed, "truncated");
+  c.revocations_file = (dir_ / "missing.bin").string();
+  expect_code(verifier(c).verify(file), ErrorCode::io_error, "missing.bin");
+}
+
+}  // namespace
+}  // namespace licet::test
