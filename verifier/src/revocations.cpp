@@ -1,10 +1,11 @@
-// Revocation feed check. Placeholder until the feed lands: every license passes.
+// Revocation feed check: the policy lives in revocation/checker.cpp.
 #include "verifier_impl.hpp"
 
 namespace licet {
 
-Status Verifier::Impl::check_revocations(const Claims& /*claims*/, UnixTime /*now*/) const {
-  return {};
+Status Verifier::Impl::check_revocations(const Claims& claims, std::string_view kid,
+                                         UnixTime now) const {
+  return revocations.check(claims, kid, now);
 }
 
 }  // namespace licet

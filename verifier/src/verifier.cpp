@@ -98,7 +98,13 @@ Error moved_from() {
 Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
     : config(std::move(cfg)),
       app_id(config.app_id.empty() ? config.product : config.app_id),
-      keyring(std::move(ring)) {
+      keyring(std::move(ring)),
+      revocations({config.revocations_file,
+                   config.sync_url,
+                   config.state_dir,
+                   config.tolerance_seconds,
+                   {}},
+                  keyring) {
   if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
 }
 
@@ -133,6 +139,7 @@ Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
   auto checked = std::make_shared<detail::Checked>();
   checked->license = detail::license_from_claims(*claims);
   checked->claims = std::move(*claims);
+  checked->kid = std::string(pid);
   return std::shared_ptr<const detail::Checked>(std::move(checked));
 }
 
@@ -224,7 +231,7 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
   const Claims& claims = checked->claims;
   if (auto st = check_product_and_time(claims, now); !st) return fail(st.error());
   if (auto st = check_device(claims, device); !st) return fail(st.error());
-  if (auto st = check_revocations(claims, now); !st) return fail(st.error());
+  if (auto st = check_revocations(claims, checked->kid, now); !st) return fail(st.error());
   if (guard) {
     if (auto st = guard->check(now); !st) return fail(st.error());
     if (auto st = guard->advance(now, claims.iat); !st) return fail(st.error());

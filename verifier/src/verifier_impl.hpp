@@ -13,6 +13,7 @@
 #include "licet/keys/keyring.hpp"
 #include "licet/verifier.hpp"
 #include "recheck_cache.hpp"
+#include "revocation/checker.hpp"
 
 namespace licet {
 
@@ -20,8 +21,9 @@ struct Verifier::Impl {
   VerifierConfig config;
   std::string app_id;  // config.app_id, or the product when empty
   keys::Keyring keyring;
-  mutable detail::RecheckCache cache;       // has its own lock
-  std::optional<detail::ClockGuard> guard;  // set when config.state_dir is
+  mutable detail::RecheckCache cache;             // has its own lock
+  mutable detail::RevocationChecker revocations;  // has its own lock
+  std::optional<detail::ClockGuard> guard;        // set when config.state_dir is
   mutable std::atomic<std::uint64_t> checks{0};
   mutable std::atomic<std::uint64_t> cache_hits{0};
 
@@ -36,10 +38,10 @@ struct Verifier::Impl {
   Status check_product_and_time(const Claims& claims, UnixTime now) const;
   Status check_device(const Claims& claims, const DeviceOverride& device) const;
 
-  // REVOCATION FEED CALL POINT. Runs after the device check and before the clock guard on every
-  // check (cached or not). Returns ok until the feed lands (revocations.cpp): it will answer
-  // revoked / superseded / stale_revocations from config.revocations_file or the synced feed.
-  Status check_revocations(const Claims& claims, UnixTime now) const;
+  // Revocation feed: runs after the device check and before the clock guard on every check
+  // (cached or not): revoked / superseded / stale_revocations from config.revocations_file or
+  // the synced feed. `kid` signed the license (the feed may list it as retired).
+  Status check_revocations(const Claims& claims, std::string_view kid, UnixTime now) const;
 
   UnixTime now() const;
   std::filesystem::path stored_license_path() const;
