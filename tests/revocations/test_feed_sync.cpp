@@ -239,5 +239,33 @@ TEST_F(FeedTest, FeedFromAFile) {
   expect_code(verifier(c).verify(file), ErrorCode::io_error, "missing.bin");
 }
 
+#ifdef LICET_VERIFY_BIN
+TEST_F(FeedTest, LicetVerifyProcessUsesFileAndSync) {
+  const std::string key = add_license(SyncPolicy{feed_url(), kDay});
+  const auto lic = dir_ / "a.lic";
+  spit(lic, mint(key));
+  publish("7d", "feed.bin");
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--public-key", public_keys_[0], "--product", kProduct};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(lic.string());
+    return run_process(LICET_VERIFY_BIN, args);
+  };
+  auto ok = run({"--sync", feed_url(), "--state-dir", state_.string()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  revoke(key);
+  publish("7d", "feed.bin");
+  auto from_file = run({"--revocations", (server_->root() / "feed.bin").string()});
+  EXPECT_NE(from_file.exit_code, 0);
+  EXPECT_NE(from_file.err.find("revoked"), std::string::npos) << from_file.err;
+  // The cached feed is fresh (just synced), so a sync is not due yet: the old answer stands
+  // until half of max_age has passed. A fresh state dir syncs at once.
+  auto synced = run({"--sync", feed_url(), "--state-dir", (dir_ / "state2").string()});
+  EXPECT_EQ(synced.exit_code, from_file.exit_code);
+  EXPECT_NE(synced.err.find("revoked"), std::string::npos) << synced.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "state2" / "revocations.feed"));
+}
+#endif
+
 }  // namespace
 }  // namespace licet::test
