@@ -24,14 +24,14 @@ int main(int argc, char** argv) {
 
   add_init_command(app, ctx);
   add_key_command(app, ctx);
-  add_revocations_command(app, ctx);
-  add_serve_command(app, ctx);
-  add_token_command(app, ctx);
-  add_ledger_commands(app, ctx);
   add_issue_command(app, ctx);
   add_support_commands(app, ctx);
   add_activation_command(app, ctx);
   add_config_command(app, ctx);
+  add_revocations_command(app, ctx);
+  add_serve_command(app, ctx);
+  add_token_command(app, ctx);
+  add_ledger_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
