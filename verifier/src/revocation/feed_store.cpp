@@ -60,19 +60,22 @@ void FeedStore::load_cache() {
   if (!meta_text) return;
   auto meta = json::parse_object(*meta_text, {kMaxMetaBytes, 1});
   if (!meta) return;
-  const auto seq = meta->FindMember("sequence");
-  const auto at = meta->FindMember("verified_at");
+  // Through a const value, so both sides are ConstMemberIterator (clang
+  // -Wambiguous-reversed-operator).
+  const rapidjson::Value& fields = *meta;
+  const auto seq = fields.FindMember("sequence");
+  const auto at = fields.FindMember("verified_at");
   // The two files are replaced one after the other; meta for another feed is not trusted.
-  if (seq == meta->MemberEnd() || !seq->value.IsUint64() ||
-      seq->value.GetUint64() != feed_->sequence() || at == meta->MemberEnd() ||
+  if (seq == fields.MemberEnd() || !seq->value.IsUint64() ||
+      seq->value.GetUint64() != feed_->sequence() || at == fields.MemberEnd() ||
       !at->value.IsInt64()) {
     return;
   }
   verified_at_ = at->value.GetInt64();
-  const auto etag = meta->FindMember("etag");
-  const auto url = meta->FindMember("url");
-  if (etag != meta->MemberEnd() && etag->value.IsString()) etag_ = etag->value.GetString();
-  if (url != meta->MemberEnd() && url->value.IsString()) url_ = url->value.GetString();
+  const auto etag = fields.FindMember("etag");
+  const auto url = fields.FindMember("url");
+  if (etag != fields.MemberEnd() && etag->value.IsString()) etag_ = etag->value.GetString();
+  if (url != fields.MemberEnd() && url->value.IsString()) url_ = url->value.GetString();
 }
 
 Status FeedStore::persist(bool feed_changed) const {
