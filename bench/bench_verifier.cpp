@@ -111,7 +111,8 @@ void BM_VerifyRecheck(benchmark::State& state) {
     if (!r.ok()) state.SkipWithError(r.message.c_str());
     benchmark::DoNotOptimize(r);
   }
-  if (v.stats().cache_hits + 1 != v.stats().checks) state.SkipWithError("re-check missed the cache");
+  if (v.stats().cache_hits + 1 != v.stats().checks)
+    state.SkipWithError("re-check missed the cache");
 }
 BENCHMARK(BM_VerifyRecheck);
 

@@ -35,8 +35,8 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     if (n == 0) break;
     if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
       ::close(fd);
-      return make_error(ErrorCode::io_error, path.string() + " is larger than " +
-                                                 std::to_string(max_bytes) + " bytes");
+      return make_error(ErrorCode::io_error,
+                        path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
     }
     out.append(buf, static_cast<std::size_t>(n));
   }

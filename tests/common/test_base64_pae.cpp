@@ -72,8 +72,10 @@ TEST(Base64url, RoundTripsEveryLengthAndNeverPads) {
 
 // The appending forms accept and produce exactly what the plain ones do, after any prefix.
 TEST(Base64urlAppend, SameVerdictAndBytesAsThePlainDecoder) {
-  for (std::string_view s : {"", "A", "AA", "AB", "ABC", "AAE", "AA==", "AAAA.xyz", "Zm9v",
-                             "Zm9vYg", "Zm9vYmE", "-_-_", "\x80" "AAA"}) {
+  for (std::string_view s :
+       {"", "A", "AA", "AB", "ABC", "AAE", "AA==", "AAAA.xyz", "Zm9v", "Zm9vYg", "Zm9vYmE", "-_-_",
+        "\x80"
+        "AAA"}) {
     const auto plain = b64url_decode(s);
     std::string out = "prefix";
     const bool ok = b64url_decode_append(s, out);

@@ -16,6 +16,7 @@ void add_config_command(CLI::App& app, Context& ctx);
 void add_revocations_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);  // licet serve
 void add_token_command(CLI::App& app, Context& ctx);  // licet token create|list|revoke
-void add_ledger_commands(CLI::App& app, Context& ctx);  // show list stats inspect audit backup restore
+void add_ledger_commands(CLI::App& app,
+                         Context& ctx);  // show list stats inspect audit backup restore
 
 }  // namespace licet::issuer

@@ -142,10 +142,10 @@ struct ActivationOptions {
 
 struct ActivationResult {
   ActivationStatus status = ActivationStatus::network_error;
-  std::string message;        // one line; empty when activated or already active
-  int http_status = 0;        // 0 when no HTTP answer arrived
+  std::string message;           // one line; empty when activated or already active
+  int http_status = 0;           // 0 when no HTTP answer arrived
   std::int64_t retry_after = 0;  // seconds, with rate_limited
-  VerifyResult verification;  // Verifier::store of the returned license, when one came back
+  VerifyResult verification;     // Verifier::store of the returned license, when one came back
 
   bool ok() const {
     return status == ActivationStatus::activated || status == ActivationStatus::already_active;
