@@ -143,6 +143,10 @@ TEST_F(Admin, MetricsCountRequestsActivationsAndSeats) {
   const std::string key = ledger.issue(4);
   ServerProcess srv(ledger);
   auto c = srv.client();
+  // Requests are counted after their response is written (httplib's logger). One kept-alive
+  // connection is served by one thread in order, so every earlier request is counted before
+  // /metrics is read; separate connections would race with that bookkeeping.
+  c.set_keep_alive(true);
   ASSERT_EQ(post(c, "/v1/activate", activate_body(key, "m1")).status, 200);
   ASSERT_EQ(post(c, "/v1/activate", activate_body(key, "m1")).status, 200);
   ASSERT_EQ(post(c, "/v1/activate", activate_body("APP-NOPE", "m1")).status, 400);
