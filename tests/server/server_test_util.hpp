@@ -41,13 +41,12 @@ struct Answer {
   httplib::Headers headers;
 };
 
-inline Answer post(httplib::Client& c, const std::string& path, const std::string& body,
-                   const std::string& type = "application/json",
-                   const httplib::Headers& headers = {}) {
+// An HTTP result as the tests read it; a missing answer fails the test and yields status 0.
+inline Answer to_answer(const char* method, const std::string& path, const httplib::Result& r) {
   Answer a;
-  auto r = c.Post(path.c_str(), headers, body, type.c_str());
   if (!r) {
-    ADD_FAILURE() << "no answer to POST " << path << ": " << httplib::to_string(r.error());
+    ADD_FAILURE() << "no answer to " << method << " " << path << ": "
+                  << httplib::to_string(r.error());
     return a;
   }
   a.status = r->status;
@@ -61,23 +60,15 @@ inline Answer post(httplib::Client& c, const std::string& path, const std::strin
   return a;
 }
 
+inline Answer post(httplib::Client& c, const std::string& path, const std::string& body,
+                   const std::string& type = "application/json",
+                   const httplib::Headers& headers = {}) {
+  return to_answer("POST", path, c.Post(path.c_str(), headers, body, type.c_str()));
+}
+
 inline Answer get(httplib::Client& c, const std::string& path,
                   const httplib::Headers& headers = {}) {
-  Answer a;
-  auto r = c.Get(path.c_str(), headers);
-  if (!r) {
-    ADD_FAILURE() << "no answer to GET " << path << ": " << httplib::to_string(r.error());
-    return a;
-  }
-  a.status = r->status;
-  a.body = r->body;
-  a.headers = r->headers;
-  if (!r->body.empty() && r->body.front() == '{') {
-    auto d = parse_json(r->body);
-    a.error = member(d, "error");
-    a.status_member = member(d, "status");
-  }
-  return a;
+  return to_answer("GET", path, c.Get(path.c_str(), headers));
 }
 
 }  // namespace licet::test
