@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "licet/common/device_id_rule.hpp"
 #include "licet/common/json.hpp"
 #include "licet/common/license_key.hpp"
 
@@ -207,8 +208,8 @@ Status validate_claims(const Claims& c) {
     }
     std::set<std::string_view> seen;
     for (const auto& d : *c.devices) {
-      if (d.empty() || d.size() > ClaimLimits::kMaxDeviceIdBytes || !printable_ascii(d)) {
-        return bad("devices", "contains an invalid device ID");
+      if (auto why = device_id_rule::invalid_reason(d); !why.empty()) {
+        return bad("devices", "contains an invalid device ID: " + why);
       }
       if (!seen.insert(d).second) return bad("devices", "lists the device " + d + " twice");
     }

@@ -128,7 +128,7 @@ TEST_F(SupportTest, ReissueChecksDevicesAndSeats) {
   home.fails({"reissue", key, "--add-device", "two"}, "has 1 seats");
   home.fails({"reissue", key, "--remove-device", "zzz"}, "not bound");
   home.fails({"reissue", key, "--add-device", "one"}, "already bound");
-  home.fails({"reissue", key, "--add-device", "bad id"}, "printable ASCII");
+  home.fails({"reissue", key, "--add-device", "bad id"}, "non-printable character");
   EXPECT_EQ(ledger_int("revision", key), 1);
   // A plain reissue re-signs the same state as a new revision.
   home.ok({"reissue", key});

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "licet/common/base64.hpp"
+#include "licet/common/device_id_rule.hpp"
 #include "licet/common/sodium_init.hpp"
 #include "licet/verifier.hpp"
 
@@ -74,13 +75,7 @@ Result<std::string> make_device_id(const RawComponents& raw, std::string_view ap
 }
 
 std::string invalid_device_id_reason(std::string_view id) {
-  if (id.empty()) return "device ID is empty";
-  if (id.size() > kMaxIdBytes) return "device ID is longer than 128 bytes";
-  for (char c : id) {
-    if (c <= 0x20 || c > 0x7E) return "device ID contains whitespace or a non-printable character";
-    if (c == ';' || c == ',' || c == '"') return "device ID contains ';', ',' or '\"'";
-  }
-  return {};
+  return device_id_rule::invalid_reason(id);
 }
 
 std::optional<std::array<std::string_view, kComponentCount>> parse_licet_id(std::string_view id) {

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <set>
 
+#include "licet/common/device_id_rule.hpp"
+
 namespace licet::issuer::field {
 namespace {
 
@@ -72,17 +74,8 @@ std::int64_t days(std::string_view text) {
 }
 
 std::string device_id(std::string_view text) {
-  if (text.empty()) throw FieldError("device ID is empty");
-  if (text.size() > ClaimLimits::kMaxDeviceIdBytes) {
-    throw FieldError(
-        fmt::format("device ID is longer than {} bytes", ClaimLimits::kMaxDeviceIdBytes));
-  }
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == ';' || c == ',') {
-      throw FieldError(
-          fmt::format("device ID \"{}\" must be printable ASCII without spaces, ';' or ','", text));
-    }
+  if (auto why = device_id_rule::invalid_reason(text); !why.empty()) {
+    throw FieldError(fmt::format("{} (\"{}\")", why, text.substr(0, 140)));
   }
   return std::string(text);
 }

@@ -44,7 +44,7 @@ struct ClaimLimits {
   static constexpr std::size_t kMaxPayloadBytes = 512 * 1024;
   static constexpr std::size_t kMaxStringBytes = 256;
   static constexpr std::size_t kMaxUrlBytes = 2048;
-  static constexpr std::size_t kMaxDeviceIdBytes = 256;
+  static constexpr std::size_t kMaxDeviceIdBytes = 128;  // device_id_rule::kMaxBytes
   static constexpr std::int64_t kMaxSeats = 10000;
   static constexpr std::size_t kMaxFeatures = 256;
   static constexpr std::size_t kMaxMetaEntries = 64;
