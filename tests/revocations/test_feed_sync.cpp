@@ -91,7 +91,7 @@ TEST_F(FeedTest, SameSequenceWithOtherBytesIsRefused) {
   c.issued_at = parsed->issued_at();
   c.next_update = parsed->next_update();
   c.entries.push_back({feed::hash_license_key(key), feed::kRevoked});
-  auto forged = feed::build(c, *secret_);
+  auto forged = feed::build(c, {secret_.get()});
   ASSERT_TRUE(forged.ok());
   spit(server_->root() / "feed.bin", *forged);
   expect_code(v.verify(file), ErrorCode::stale_revocations, "same sequence");
@@ -181,7 +181,7 @@ TEST_F(FeedTest, FeedSignedByAnUnknownKeyIsRefused) {
   c.sequence = 1;
   c.issued_at = now_;
   c.next_update = now_ + kDay;
-  auto bytes = feed::build(c, stranger);
+  auto bytes = feed::build(c, {&stranger});
   ASSERT_TRUE(bytes.ok());
   spit(server_->root() / "feed.bin", *bytes);
   expect_code(verifier().verify(file), ErrorCode::stale_revocations, "does not trust");
