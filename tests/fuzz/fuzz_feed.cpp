@@ -1,8 +1,8 @@
 // fuzz_feed: arbitrary bytes through the revocation feed parser (versions 1 and 2), then every
-// accessor and lookup of a feed that parsed, and each signature checked with a fixed key (the
-// seeds are signed with it, so mutations reach both the accepting and the refusing path). Must
-// never crash or read out of bounds; a record the feed holds that its own index cannot find is a
-// bug and aborts.
+// accessor and lookup of a feed that parsed, each signature checked with a fixed key (the seeds
+// are signed with it, so mutations reach both the accepting and the refusing path), and the
+// shared revocation verdict. Must never crash or read out of bounds; a record the feed holds
+// that its own index cannot find is a bug and aborts.
 #include <sodium.h>
 
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "licet/common/revocation_feed.hpp"
+#include "licet/common/verdict.hpp"
 
 namespace {
 
@@ -58,5 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)feed->verify_signature(key.id, key.pub);
 
+  licet::Claims claims;
+  claims.lic = "MOSTAGARE-7Q4K-9XJ2-P3MV-HC8D-Z";
+  claims.jti = "fuzz";
+  (void)licet::revocation_verdict(*feed, claims, licet::feed::pid_from_key_id(key.id));
   return 0;
 }
