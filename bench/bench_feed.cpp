@@ -39,7 +39,7 @@ struct Fixture {
       for (auto& b : e.hash) b = static_cast<std::uint8_t>(rng());
       e.value = static_cast<std::uint32_t>(rng() % 3);
     }
-    bytes = *licet::feed::build(content, key);
+    bytes = *licet::feed::build(content, {&key});
     file = std::filesystem::temp_directory_path() /
            ("licet-bench-feed-" + std::to_string(::getpid()) + ".bin");
     (void)licet::write_file_atomic(file, bytes);
@@ -58,7 +58,7 @@ Fixture& fixture() {
 void BM_FeedPublish(benchmark::State& state) {
   auto& f = fixture();
   for (auto _ : state) {
-    auto out = licet::feed::build(f.content, f.key);
+    auto out = licet::feed::build(f.content, {&f.key});
     benchmark::DoNotOptimize(out);
   }
   state.counters["bytes"] = static_cast<double>(f.bytes.size());
@@ -70,10 +70,11 @@ BENCHMARK(BM_FeedPublish)->Unit(benchmark::kMillisecond)->Iterations(5);
 void BM_FeedLoadAndVerify(benchmark::State& state) {
   auto& f = fixture();
   const auto pub = f.key.public_key();
+  const auto id = licet::feed::key_id_of(pub);
   for (auto _ : state) {
     auto bytes = licet::read_file(f.file, licet::feed::kMaxFeedBytes);
     auto feed = licet::feed::Feed::parse(std::move(*bytes));
-    if (!feed || !feed->verify_signature(pub)) state.SkipWithError("feed did not verify");
+    if (!feed || !feed->verify_signature(id, pub)) state.SkipWithError("feed did not verify");
     benchmark::DoNotOptimize(feed);
   }
 }

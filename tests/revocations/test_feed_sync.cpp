@@ -91,7 +91,7 @@ TEST_F(FeedTest, SameSequenceWithOtherBytesIsRefused) {
   c.issued_at = parsed->issued_at();
   c.next_update = parsed->next_update();
   c.entries.push_back({feed::hash_license_key(key), feed::kRevoked});
-  auto forged = feed::build(c, *secret_);
+  auto forged = feed::build(c, {secret_.get()});
   ASSERT_TRUE(forged.ok());
   spit(server_->root() / "feed.bin", *forged);
   expect_code(v.verify(file), ErrorCode::stale_revocations, "same sequence");
@@ -181,7 +181,7 @@ TEST_F(FeedTest, FeedSignedByAnUnknownKeyIsRefused) {
   c.sequence = 1;
   c.issued_at = now_;
   c.next_update = now_ + kDay;
-  auto bytes = feed::build(c, stranger);
+  auto bytes = feed::build(c, {&stranger});
   ASSERT_TRUE(bytes.ok());
   spit(server_->root() / "feed.bin", *bytes);
   expect_code(verifier().verify(file), ErrorCode::stale_revocations, "does not trust");
@@ -204,6 +204,43 @@ TEST_F(FeedTest, RetiredKeyStopsItsLicenses) {
   publish();
   expect_code(v.verify(old_file), ErrorCode::revoked, "retired key");
   expect_code(v.verify(new_file), ErrorCode::ok);
+}
+
+// The rotation story: after `licet key rotate`, the feed carries a signature by every key that is
+// not retired, so an application released before the rotation (it knows only the old key) keeps
+// syncing. The publisher does not sign with several keys yet; the test re-signs licet's own feed
+// with the old and the new key, as the publisher will.
+TEST_F(FeedTest, AfterARotationAnAppThatKnowsOnlyTheOldKeyAcceptsTheFeed) {
+  const std::string key = add_license(SyncPolicy{feed_url(), 0});
+  const std::string file = mint(key);  // signed by the old key
+  auto app = config();
+  app.public_keys = {public_keys_.front()};
+  auto old_secret = std::move(secret_);
+  auto r = licet({"key", "rotate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  load_keys();
+  revoke(key);
+  const std::string single = publish();  // signed by the new key only
+  auto v = verifier(app);
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "does not trust");
+
+  auto parsed = feed::Feed::parse(single);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  feed::Content c;
+  c.sequence = parsed->sequence();
+  c.issued_at = parsed->issued_at();
+  c.next_update = parsed->next_update();
+  for (std::size_t i = 0; i < parsed->entry_count(); ++i) c.entries.push_back(parsed->entry(i));
+  auto both = feed::build(c, {old_secret.get(), secret_.get()});
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  spit(server_->root() / "feed.bin", *both);
+  expect_code(v.verify(file), ErrorCode::revoked, key);
+  EXPECT_EQ(cached_feed(state_), *both);
+  // A new app that knows only the new key accepts the same feed.
+  auto fresh = config();
+  fresh.public_keys = {public_keys_.back()};
+  fresh.state_dir = (dir_ / "state-new").string();
+  expect_code(verifier(fresh).verify(mint(key)), ErrorCode::revoked, key);
 }
 
 TEST_F(FeedTest, NoSyncClaimMeansOffline) {

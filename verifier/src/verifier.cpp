@@ -8,6 +8,7 @@
 #include "licet/common/json.hpp"
 #include "licet/common/paseto.hpp"
 #include "licet/common/sodium_init.hpp"
+#include "licet/common/verdict.hpp"
 #include "licet/keys/paserk.hpp"
 #include "verifier_impl.hpp"
 
@@ -144,32 +145,9 @@ Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
 }
 
 Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) const {
-  if (c.aud != config.product) {
-    return make_error(ErrorCode::wrong_product,
-                      "license is for product '" + c.aud + "', not '" + config.product + "'");
-  }
-  const std::int64_t tol = config.tolerance_seconds;
-  if (c.iat > now + tol) {
-    return make_error(ErrorCode::clock_tampered,
-                      "this computer's clock is behind: the license was issued at " +
-                          format_rfc3339(c.iat) + " but the clock says " + format_rfc3339(now) +
-                          "; correct the date and time settings");
-  }
-  if (c.nbf && *c.nbf > now + tol) {
-    return make_error(ErrorCode::not_yet_valid,
-                      "license is not valid before " + format_rfc3339(*c.nbf));
-  }
-  // exp is exclusive: valid while now < exp (+ tolerance).
-  if (c.exp && now - tol >= *c.exp) {
-    return make_error(ErrorCode::expired, "license expired at " + format_rfc3339(*c.exp));
-  }
-  if (c.maint && config.release_date && *config.release_date > *c.maint) {
-    return make_error(ErrorCode::maintenance_expired,
-                      "this release (" + format_rfc3339(*config.release_date) +
-                          ") is newer than the license's maintenance period, which ended at " +
-                          format_rfc3339(*c.maint));
-  }
-  return {};
+  // The same code `licet inspect` runs (common/verdict), so both give the same verdict.
+  return licet::check_product_and_time(
+      c, TimePolicy{config.product, now, config.tolerance_seconds, config.release_date});
 }
 
 Result<const std::string*> Verifier::Impl::machine_device_id() const {

@@ -67,7 +67,7 @@ Published publish(Db& db, const SecretKey& key, const std::string& actor, UnixTi
   out.retired_keys = content.retired_keys.size();
   out.issued_at = content.issued_at;
   out.next_update = content.next_update;
-  auto bytes = licet::feed::build(std::move(content), key);
+  auto bytes = licet::feed::build(std::move(content), {&key});
   if (!bytes) throw LedgerError(bytes.error().message);
   out.bytes = std::move(*bytes);
 

@@ -1,6 +1,7 @@
 #include "revocation/checker.hpp"
 
 #include "licet/common/file_io.hpp"
+#include "licet/common/verdict.hpp"
 
 namespace licet::detail {
 namespace {
@@ -95,24 +96,7 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
 
   // Whatever feed is held, however old, still counts: a revocation never expires.
   if (const auto feed = store_.current()) {
-    if (feed->is_retired(kid)) {
-      return make_error(ErrorCode::revoked, "license is signed by a retired key (" +
-                                                std::string(kid) +
-                                                "); ask the vendor for a new file");
-    }
-    if (const auto value = feed->lookup(feed::hash_license_key(claims.lic))) {
-      if (*value == feed::kRevoked) {
-        return make_error(ErrorCode::revoked, "license " + claims.lic +
-                                                  " has been revoked (revocation feed " +
-                                                  std::to_string(feed->sequence()) + ")");
-      }
-      if (claims.rev < static_cast<std::int64_t>(*value)) {
-        return make_error(ErrorCode::superseded,
-                          "this file is revision " + std::to_string(claims.rev) + " of license " +
-                              claims.lic + "; revisions below " + std::to_string(*value) +
-                              " were replaced (e.g. after a device change): use the newest file");
-      }
-    }
+    if (auto st = revocation_verdict(*feed, claims, kid); !st) return st;
   }
 
   if (!claims.sync) return {};

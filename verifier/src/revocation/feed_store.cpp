@@ -26,22 +26,40 @@ bool FeedStore::is_current(UnixTime now) const {
   return feed_ && now <= feed_->next_update() + tolerance_;
 }
 
+// One signature by a trusted key suffices (docs/FORMAT.md, "Revocation feed"): the issuer signs
+// with every key it has not retired, so an application that knows only an older key still accepts
+// the feed after a rotation. The keys always come from the application's keyring, never from the
+// feed; a key the held feed lists as retired no longer vouches for anything.
 Result<feed::Feed> FeedStore::authenticate(std::string bytes) const {
   auto parsed = feed::Feed::parse(std::move(bytes));
   if (!parsed) return std::move(parsed).error();
-  const std::string pid = parsed->key_pid();
-  // The key always comes from the application's keyring, never from the feed.
-  const auto key = keyring_.find(pid);
-  if (!key) {
-    return make_error(ErrorCode::unknown_key, "revocation feed is signed by key " + pid +
-                                                  ", which this application does not trust");
+  std::optional<Error> failed;  // a trusted signer whose signature does not verify
+  std::string retired;          // a trusted signer the held feed retired
+  std::string untrusted;
+  for (const feed::KeyId& id : parsed->signer_ids()) {
+    const std::string pid = feed::pid_from_key_id(id);
+    const auto key = keyring_.find(pid);
+    if (!key) {
+      untrusted += (untrusted.empty() ? "" : ", ") + pid;
+      continue;
+    }
+    if (feed_ && feed_->is_retired(id)) {
+      retired = pid;
+      continue;
+    }
+    auto st = parsed->verify_signature(id, *key);
+    if (st) return parsed;
+    if (!failed) failed = st.error();
   }
-  if (auto st = parsed->verify_signature(*key); !st) return st.error();
-  if (feed_ && feed_->is_retired(parsed->key_id())) {
-    return make_error(ErrorCode::unknown_key,
-                      "revocation feed is signed by key " + pid + ", which the vendor has retired");
+  if (failed) return *failed;
+  if (!retired.empty()) {
+    return make_error(ErrorCode::unknown_key, "revocation feed is signed by key " + retired +
+                                                  ", which the vendor has retired");
   }
-  return parsed;
+  const bool several = parsed->signer_ids().size() > 1;
+  return make_error(ErrorCode::unknown_key, std::string("revocation feed is signed by key") +
+                                                (several ? "s " : " ") + untrusted +
+                                                ", which this application does not trust");
 }
 
 void FeedStore::load_cache() {
