@@ -1,4 +1,4 @@
-// Small helpers for the activation server tests: JSON requests and answers.
+// HTTP for tests: JSON requests to a real server on 127.0.0.1 and their answers.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -26,11 +26,6 @@ inline std::string member(const rapidjson::Document& d, const char* name) {
   auto it = d.FindMember(name);
   if (it == d.MemberEnd() || !it->value.IsString()) return {};
   return it->value.GetString();
-}
-
-inline std::string activate_body(const std::string& key, const std::string& device,
-                                 const std::string& extra = "") {
-  return "{\"license_key\":\"" + key + "\",\"device_id\":\"" + device + "\"" + extra + "}";
 }
 
 struct Answer {
@@ -69,6 +64,10 @@ inline Answer post(httplib::Client& c, const std::string& path, const std::strin
 inline Answer get(httplib::Client& c, const std::string& path,
                   const httplib::Headers& headers = {}) {
   return to_answer("GET", path, c.Get(path.c_str(), headers));
+}
+
+inline httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
 }
 
 }  // namespace licet::test

@@ -15,73 +15,13 @@
 #include <vector>
 
 #include "support/cli_harness.hpp"
+#include "support/vendor.hpp"
 
 namespace licet::test {
 
-// A data directory with a ledger (cheap key-file cost) and the `licet` CLI against it.
-class Ledger {
- public:
-  Ledger() {
-    options_.env = {{"LICET_PASSPHRASE", "correct horse"}, {"LICET_KDF_COST", "minimal"}};
-    ok({"init", "--vendor", "acme"});
-  }
-  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
-  const std::filesystem::path& dir() const { return dir_.path(); }
-  const RunOptions& options() const { return options_; }
-
-  RunResult run(std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--data-dir", data_dir().string()});
-    RunOptions o = options_;
-    o.cwd = dir_.path();
-    return run_process(LICET_BIN, args, o);
-  }
-  RunResult ok(const std::vector<std::string>& args) const {
-    auto r = run(args);
-    std::string cmd;
-    for (const auto& a : args) cmd += " " + a;
-    EXPECT_EQ(r.exit_code, 0) << "licet" << cmd << "\nstderr: " << r.err;
-    return r;
-  }
-  // Issues a license and returns its key.
-  std::string issue(int seats, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {
-        "issue",
-        "--product",
-        "app",
-        "--customer",
-        "c@example.com",
-        "--seats",
-        std::to_string(seats),
-        "--json",
-        "--out",
-        (dir_.path() / ("issued" + std::to_string(++issued_) + ".lic")).string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto r = ok(args);
-    const auto at = r.out.find("\"license_key\":\"");
-    if (at == std::string::npos) {
-      ADD_FAILURE() << "no license_key in " << r.out;
-      return {};
-    }
-    const auto start = at + 15;
-    return r.out.substr(start, r.out.find('"', start) - start);
-  }
-  // `licet token create`; returns the secret.
-  std::string token(const std::string& name, const std::string& role) const {
-    auto r = ok({"token", "create", "--name", name, "--role", role});
-    std::string t = r.out;
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    return t;
-  }
-
- private:
-  TempDir dir_;
-  RunOptions options_;
-  mutable int issued_ = 0;
-};
-
 class ServerProcess {
  public:
-  ServerProcess(const Ledger& ledger, std::vector<std::string> extra = {})
+  ServerProcess(const Vendor& ledger, std::vector<std::string> extra = {})
       : log_(ledger.dir() / ("serve-" + std::to_string(++count_) + ".log")) {
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
