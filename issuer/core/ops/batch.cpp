@@ -1,0 +1,283 @@
+#include "core/ops/batch.hpp"
+
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "core/audit_log.hpp"
+#include "core/batch/csv.hpp"
+#include "core/checkpoint.hpp"
+#include "core/guard.hpp"
+#include "core/minting.hpp"
+#include "core/ops/internal.hpp"
+#include "licet/common/sodium_init.hpp"
+
+namespace licet::issuer::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kChunk = 256;
+
+struct Row {
+  store::LicenseRecord record;
+  std::optional<Minted> file;
+};
+
+std::string hash_hex(std::string_view bytes) {
+  ensure_sodium();
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
+// Writes `data` to `path` through a temporary name and a rename, without an fsync: the batch
+// syncs the file system once at the end (an fsync per file would cost more than the signing).
+void write_unsynced(const fs::path& path, std::string_view data) {
+  const fs::path tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    throw Refused(Code::io_error, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw Refused(Code::io_error, "cannot write " + tmp.string() + ": " +
+                                        (err == ENOSPC ? "disk full" : std::strerror(err)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw Refused(Code::io_error, "cannot write " + path.string() + ": " + std::strerror(errno));
+  }
+}
+
+void sync_filesystem(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw Refused(Code::io_error, "cannot open " + dir.string());
+  const int rc = ::syncfs(fd);
+  ::fsync(fd);
+  ::close(fd);
+  if (rc != 0)
+    throw Refused(Code::io_error, "cannot flush " + dir.string() + ": " + std::strerror(errno));
+}
+
+// Writes every file, then the manifest (last, atomically), then marks the batch exported.
+BatchResult export_files(Session& s, std::int64_t batch_id, const fs::path& out_dir,
+                         const std::vector<std::pair<BatchItem, std::string>>& files) {
+  BatchResult out;
+  out.batch = batch_id;
+  out.out_dir = out_dir.string();
+  std::string manifest = "row,license_key,kind,file\n";
+  for (const auto& [item, text] : files) {
+    if (item.file) write_unsynced(out_dir / *item.file, text);
+    manifest += fmt::format("{},{},{},{}\n", item.row, csv::export_cell(item.license_key),
+                            item.kind, item.file ? csv::export_cell(*item.file) : "");
+    out.items.push_back(item);
+  }
+  sync_filesystem(out_dir);
+  write_unsynced(out_dir / "manifest.csv", manifest);
+  sync_filesystem(out_dir);
+  store::Tx tx(s.db, sql::TxMode::write);
+  tx.mark_batch_exported(batch_id, s.ledger.now());
+  tx.commit();
+  return out;
+}
+
+// The files of a committed batch, from the tokens recorded in the ledger.
+std::vector<std::pair<BatchItem, std::string>> recorded_files(Session& s, std::int64_t batch_id) {
+  store::Tx tx(s.db, sql::TxMode::read);
+  store::LicenseQuery q;
+  q.batch_id = batch_id;
+  std::vector<std::pair<BatchItem, std::string>> out;
+  std::int64_t row = 0;
+  for (const auto& item : tx.licenses(q)) {
+    const auto& r = item.license;
+    BatchItem b{++row, r.key, r.kind, std::nullopt};
+    std::string text;
+    if (has_license_file(kind_of(r))) {
+      const auto t = tx.latest_token(r.id, std::nullopt);
+      if (!t) throw Refused(Code::integrity, "the ledger has no token for " + r.key);
+      b.file = r.key + ".lic";
+      text = from_token(*t).file_text;
+    }
+    out.emplace_back(std::move(b), std::move(text));
+  }
+  return out;
+}
+
+void check_out_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec))
+      throw Refused(Code::bad_request, dir.string() + " is not a directory");
+    if (fs::directory_iterator(dir, ec) != fs::directory_iterator()) {
+      throw Refused(
+          Code::conflict,
+          dir.string() + " is not empty; batch output goes into a new or empty directory");
+    }
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw Refused(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
+}
+
+std::vector<Row> sign_all(const std::vector<LicenseSpec>& specs, const LoadedKey* key,
+                          const std::string& vendor, UnixTime now, unsigned threads,
+                          const std::function<void(std::size_t, std::size_t)>& progress) {
+  const std::size_t total = specs.size();
+  std::vector<Row> rows(total);
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex error_mutex;
+  std::optional<Refusal> error;
+  auto work = [&] {
+    try {
+      for (std::size_t c = next++; c * kChunk < total; c = next++) {
+        for (std::size_t i = c * kChunk; i < std::min(total, (c + 1) * kChunk); ++i) {
+          Row& r = rows[i];
+          r.record = record_from_spec(specs[i], now);
+          if (has_license_file(specs[i].kind)) {
+            r.file = sign_claims(claims_for(r.record, specs[i].devices, vendor, 1, now), *key);
+          }
+        }
+        done += std::min(total, (c + 1) * kChunk) - c * kChunk;
+        std::lock_guard lock(error_mutex);
+        if (error) return;
+      }
+    } catch (const Refused& e) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = e.refusal();
+    }
+  };
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) throw Refused(error->code, error->message, error->details);
+  if (progress) progress(done.load(), total);
+  return rows;
+}
+
+}  // namespace
+
+Outcome<BatchResult> issue_batch(Session& s, const BatchRequest& req) {
+  return guarded([&] {
+    const UnixTime now = s.ledger.now();
+    const Orders orders = parse_orders(req.orders, req.encoding, now);
+    if (orders.problem_count != 0) {
+      std::vector<std::string> lines;
+      const std::string text = format_problems(orders, req.orders_name);
+      for (std::size_t a = 0, b; a < text.size(); a = b + 1) {
+        b = text.find('\n', a);
+        if (b == std::string::npos) b = text.size();
+        lines.push_back(text.substr(a, b - a));
+      }
+      throw Refused(Code::bad_request,
+                    fmt::format("{} problem{} in {}; nothing was minted", orders.problem_count,
+                                orders.problem_count == 1 ? "" : "s", req.orders_name),
+                    lines);
+    }
+    std::error_code ec;
+    const fs::path out_dir = fs::absolute(req.out_dir, ec).lexically_normal();
+    const std::string digest = hash_hex(req.orders);
+    {
+      store::Tx tx(s.db, sql::TxMode::read);
+      if (auto b = tx.batch_for(digest, out_dir.string())) {
+        if (b->state == "committed") {
+          // Interrupted after its commit: finish it from what the ledger recorded.
+          tx.commit();
+          auto out = export_files(s, b->id, out_dir, recorded_files(s, b->id));
+          out.resumed = true;
+          return out;
+        }
+        throw Refused(Code::conflict,
+                      fmt::format("this orders file was already issued into {} (batch {}); use a "
+                                  "new --out-dir for a new batch",
+                                  out_dir.string(), b->id));
+      }
+    }
+    check_out_dir(out_dir);
+    const bool signs = std::any_of(orders.specs.begin(), orders.specs.end(),
+                                   [](const LicenseSpec& sp) { return has_license_file(sp.kind); });
+    const LoadedKey* key = nullptr;
+    std::string vendor;
+    {
+      store::Tx tx(s.db, sql::TxMode::read);
+      if (signs) key = &s.ledger.keys().active(tx);
+      vendor = vendor_of(tx);
+    }
+    // Signing happens in memory on every core; nothing leaves this process before the commit.
+    std::vector<Row> rows = sign_all(orders.specs, key, vendor, now, req.threads, req.progress);
+    std::int64_t batch_id = 0;
+    std::vector<std::pair<BatchItem, std::string>> files;
+    files.reserve(rows.size());
+    {
+      store::Tx tx(s.db, sql::TxMode::write);
+      if (signs && s.ledger.keys().active(tx).pid != key->pid) {
+        throw Refused(Code::conflict,
+                      "the active signing key changed while the batch was signed; "
+                      "nothing was minted, run it again");
+      }
+      store::BatchRecord b;
+      b.orders_hash = digest;
+      b.out_dir = out_dir.string();
+      b.count = static_cast<std::int64_t>(rows.size());
+      b.state = "committed";
+      b.created_at = now;
+      batch_id = tx.insert_batch(b);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        Row& row = rows[i];
+        row.record.batch_id = batch_id;
+        row.record.id = tx.insert_license(row.record);
+        for (const auto& d : orders.specs[i].devices) {
+          store::DeviceRecord dev;
+          dev.license_id = row.record.id;
+          dev.device_id = d;
+          dev.bound_at = now;
+          tx.insert_device(dev);
+        }
+        BatchItem item{static_cast<std::int64_t>(i + 1), row.record.key, row.record.kind,
+                       std::nullopt};
+        std::string text;
+        if (row.file) {
+          store::TokenRecord t;
+          t.jti = row.file->claims.jti;
+          t.license_id = row.record.id;
+          t.revision = 1;
+          t.kid = row.file->kid;
+          t.kind = "license";
+          t.issued_at = now;
+          t.expires_at = row.file->claims.exp;
+          t.token = std::move(row.file->token);
+          tx.insert_token(t);
+          item.file = row.record.key + ".lic";
+          text = std::move(row.file->file_text);
+          row.file.reset();
+        }
+        record(tx, s, Action::issue, row.record.key, std::nullopt,
+               state_json(
+                   {&row.record, orders.specs[i].devices, {{"batch", std::to_string(batch_id)}}}));
+        files.emplace_back(std::move(item), std::move(text));
+      }
+      tx.commit();
+    }
+    rows.clear();
+    refresh_checkpoint(s);
+    return export_files(s, batch_id, out_dir, files);
+  });
+}
+
+}  // namespace licet::issuer::core
