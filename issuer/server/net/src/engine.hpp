@@ -66,7 +66,7 @@ struct Conn {
   std::optional<ChunkedScanner> chunked;
   bool continue_sent = false;
   bool peer_eof = false;
-  std::uint32_t events = 0;  // epoll interest; 0 when not registered
+  std::uint32_t events = 0;  // epoll interest (edge-triggered); 0 before it is registered
   std::string out;           // the refusal being written
   std::size_t out_pos = 0;
   std::size_t discarded = 0;  // bytes dropped while lingering
@@ -103,9 +103,9 @@ class Engine final : public httplib::TaskQueue {
   void take_handoffs();
   void start(int fd);
   void resume(std::unique_ptr<Conn> c, bool keep_alive);
-  void on_event(Conn& c);
+  void on_event(Conn& c, std::uint32_t events);
   void handshake(Conn& c);
-  bool read_more(Conn& c);
+  bool read_more(Conn& c, bool until_eof = false);
   void advance(Conn& c);
   bool send_continue(Conn& c);
   void dispatch(Conn& c, std::size_t frame);
@@ -154,6 +154,7 @@ class Engine final : public httplib::TaskQueue {
   bool workers_exit_ = false;
 
   std::atomic<bool> stopping_{false}, hard_stop_{false};
+  std::atomic<bool> wake_pending_{false};
   std::thread reactor_;
   std::vector<std::thread> workers_;
 };

@@ -34,7 +34,9 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 }  // namespace
 
+// One eventfd write per batch of handoffs: the reactor clears the flag before it takes them.
 void Engine::wake() {
+  if (wake_pending_.exchange(true)) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] const auto n = ::write(wakefd_, &one, sizeof one);
 }
@@ -72,11 +74,14 @@ void Engine::reactor_loop() {
       if (id == kWakeId) {
         std::uint64_t v = 0;
         [[maybe_unused]] const auto r = ::read(wakefd_, &v, sizeof v);
+        wake_pending_.store(false);
         take_handoffs();
         continue;
       }
+      // A connection a worker holds stays registered; its events are ignored here and what
+      // arrived meanwhile is read when it comes back (resume).
       const auto it = conns_.find(id);
-      if (it != conns_.end()) on_event(*it->second);
+      if (it != conns_.end()) on_event(*it->second, events[i].events);
     }
     if (stopping_.load()) break;
     const auto now = Clock::now();
@@ -206,21 +211,21 @@ void Engine::resume(std::unique_ptr<Conn> c, bool keep_alive) {
   }
   ref.phase = Conn::Phase::idle;
   ref.deadline = Clock::now() + opt.idle_timeout;
-  watch(ref, EPOLLIN | EPOLLRDHUP);
-  // TLS may hold decrypted bytes that epoll cannot see; plain sockets may have the next request
-  // (pipelined) in buf already.
-  if (ref.transport->ssl() != nullptr && !read_more(ref)) return;
+  // Edge-triggered: bytes that arrived while the worker had the connection raised no event we
+  // acted on, so read now (the next request may also be in buf already, pipelined).
+  if (!read_more(ref)) return;
   advance(ref);
 }
 
-void Engine::on_event(Conn& c) {
+void Engine::on_event(Conn& c, std::uint32_t events) {
   switch (c.phase) {
     case Conn::Phase::handshake:
       handshake(c);
       return;
     case Conn::Phase::idle:
     case Conn::Phase::reading:
-      if (read_more(c)) advance(c);
+      // After a hang-up, read until EOF: no further event would report it.
+      if (read_more(c, (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)) advance(c);
       return;
     case Conn::Phase::refusing:
       flush_refusal(c);
@@ -255,15 +260,24 @@ void Engine::handshake(Conn& c) {
 }
 
 // Reads what is available, up to what one request may take. False when c was closed.
-bool Engine::read_more(Conn& c) {
+bool Engine::read_more(Conn& c, bool until_eof) {
   const std::size_t cap =
       opt.max_head_bytes + static_cast<std::size_t>(2 * opt.max_body_bytes) + 4096 + kReadChunk;
+  const bool tls = c.transport->ssl() != nullptr;
   char chunk[kReadChunk];
   while (c.buf.size() < cap && !c.peer_eof) {
     std::size_t got = 0;
-    switch (c.transport->read(chunk, std::min(kReadChunk, cap - c.buf.size()), got)) {
+    const std::size_t want = std::min(kReadChunk, cap - c.buf.size());
+    switch (c.transport->read(chunk, want, got)) {
       case Io::ok:
         c.buf.append(chunk, got);
+        // A short read emptied the socket; with edge-triggered epoll, more bytes raise a new
+        // event, so the recv that would only say EAGAIN is saved. (TLS may hold decrypted
+        // bytes, so it reads until OpenSSL wants more.)
+        if (!tls && !until_eof && got < want) {
+          watch(c, EPOLLIN | EPOLLRDHUP);
+          return true;
+        }
         continue;
       case Io::want_read:
         watch(c, EPOLLIN | EPOLLRDHUP);
@@ -352,7 +366,6 @@ void Engine::dispatch(Conn& c, std::size_t frame) {
   const std::size_t skip = c.head->head().request_start;  // empty lines before the request
   if (skip > 0) c.buf.erase(0, skip);
   c.frame = frame - skip;
-  watch(c, 0);
   c.requests++;
   c.complete = Clock::now();
   c.phase = Conn::Phase::idle;
@@ -460,25 +473,20 @@ void Engine::sweep(Clock::time_point now) {
   }
 }
 
+// Registers the connection once, edge-triggered, and keeps it registered for its whole life
+// (also while a worker has it): no epoll_ctl per request. Every reader therefore reads until the
+// socket says EAGAIN (or a short read shows it is empty).
 void Engine::watch(Conn& c, std::uint32_t events) {
   if (events == c.events) return;
   epoll_event ev{};
-  ev.events = events;
+  ev.events = events | EPOLLET;
   ev.data.u64 = c.id;
-  if (events == 0) {
-    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, c.fd, &ev);
-  } else {
-    ::epoll_ctl(epfd_, c.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.fd, &ev);
-  }
+  ::epoll_ctl(epfd_, c.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.fd, &ev);
   c.events = events;
 }
 
 void Engine::close(Conn& c) {
-  if (c.events != 0) {
-    epoll_event ev{};
-    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, c.fd, &ev);
-  }
-  conns_.erase(c.id);  // ~Conn closes the socket
+  conns_.erase(c.id);  // ~Conn closes the socket, which also takes it out of the epoll set
 }
 
 void Engine::report_refusal(const Conn& c, const Refusal& r) {
