@@ -8,7 +8,8 @@
 // Options: --threads N --max-connections N --per-client N --idle-ms N --request-ms N
 // --write-ms N --stop-ms N --linger-ms N --max-body N --trusted-proxy CIDR (repeatable)
 // --forwarded-header NAME --tls-cert F --tls-key F --fd-pad N (open N descriptors first, so
-// sockets land above FD_SETSIZE) --plain (a bare httplib::Server, for the benchmark).
+// sockets land above FD_SETSIZE) --no-access-log --plain (a bare httplib::Server, for the
+// benchmark).
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -81,12 +82,16 @@ std::chrono::milliseconds ms_arg(const char* v) {
 
 int main(int argc, char** argv) {
   net::FrontDoorOptions opt;
-  bool plain = false;
+  bool plain = false, access_log = true;
   int fd_pad = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--plain") {
       plain = true;
+      continue;
+    }
+    if (a == "--no-access-log") {
+      access_log = false;
       continue;
     }
     if (i + 1 >= argc) die("missing value after " + a);
@@ -132,9 +137,11 @@ int main(int argc, char** argv) {
   for (int i = 0; i < fd_pad; ++i) {
     if (::open("/dev/null", O_RDONLY | O_CLOEXEC) < 0) die("cannot open /dev/null for --fd-pad");
   }
-  opt.on_access = [](const net::AccessRecord& r) {
-    net::write_line(2, net::format_access_line(r, r.refused_by_front_door ? " front-door" : ""));
-  };
+  if (access_log) {
+    opt.on_access = [](const net::AccessRecord& r) {
+      net::write_line(2, net::format_access_line(r, r.refused_by_front_door ? " front-door" : ""));
+    };
+  }
 
   // SIGTERM/SIGINT are taken by one thread with sigwait (every thread inherits the mask).
   sigset_t set;
