@@ -102,7 +102,8 @@ class Engine final : public httplib::TaskQueue {
   void reactor_loop();
   void take_handoffs();
   void start(int fd);
-  void resume(std::unique_ptr<Conn> c, bool keep_alive);
+  void resume(std::unique_ptr<Conn> c, bool keep_alive, bool missed_event);
+  bool claim_missed(std::uint64_t id);
   void on_event(Conn& c, std::uint32_t events);
   void handshake(Conn& c);
   bool read_more(Conn& c, bool until_eof = false);
@@ -138,7 +139,12 @@ class Engine final : public httplib::TaskQueue {
   std::mutex handoff_mu_;
   std::vector<int> new_fds_;
   std::vector<std::pair<std::unique_ptr<Conn>, bool>> returned_;
+  // Events that came for a connection a worker still held (or was handing back): it is read as
+  // soon as it returns.
+  std::unordered_set<std::uint64_t> missed_;
   bool reactor_open_ = true;
+  std::atomic<bool> returned_pending_{false};  // returned_ is not empty
+  std::atomic<bool> reactor_asleep_{false};    // the reactor waits with no timeout
 
   // Connection counts (any thread).
   std::mutex count_mu_;

@@ -61,13 +61,20 @@ void Engine::reactor_loop() {
   epoll_event events[128];
   auto next_sweep = Clock::now() + kSweepInterval;
   for (;;) {
+    // Connections workers gave back are taken here, without a wake-up each (hand_back).
+    if (returned_pending_.load()) take_handoffs();
     int timeout = -1;  // nothing to time out: sleep until woken
     if (!conns_.empty()) {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep - Clock::now()).count();
       timeout = static_cast<int>(std::max<long long>(0, left));
+    } else {
+      // Paired with hand_back(): either it sees this flag and wakes us, or we see its flag.
+      reactor_asleep_.store(true);
+      if (returned_pending_.load()) timeout = 0;
     }
     const int n = ::epoll_wait(epfd_, events, 128, timeout);
+    reactor_asleep_.store(false);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t id = events[i].data.u64;
@@ -80,8 +87,13 @@ void Engine::reactor_loop() {
       }
       // A connection a worker holds stays registered; its events are ignored here and what
       // arrived meanwhile is read when it comes back (resume).
-      const auto it = conns_.find(id);
-      if (it != conns_.end()) on_event(*it->second, events[i].events);
+      auto it = conns_.find(id);
+      if (it == conns_.end()) {
+        if (!claim_missed(id)) continue;
+        it = conns_.find(id);
+        if (it == conns_.end()) continue;
+      }
+      on_event(*it->second, events[i].events);
     }
     if (stopping_.load()) break;
     const auto now = Clock::now();
@@ -99,6 +111,7 @@ void Engine::reactor_loop() {
     reactor_open_ = false;
     fds.swap(new_fds_);
     returned.swap(returned_);
+    missed_.clear();
   }
   for (int fd : fds) ::close(fd);
   returned.clear();
@@ -108,13 +121,35 @@ void Engine::reactor_loop() {
 void Engine::take_handoffs() {
   std::vector<int> fds;
   std::vector<std::pair<std::unique_ptr<Conn>, bool>> returned;
+  std::vector<bool> missed;
   {
     std::lock_guard<std::mutex> lk(handoff_mu_);
+    returned_pending_.store(false);
     fds.swap(new_fds_);
     returned.swap(returned_);
+    for (const auto& r : returned) missed.push_back(missed_.erase(r.first->id) > 0);
   }
-  for (auto& [c, keep] : returned) resume(std::move(c), keep);
+  for (std::size_t i = 0; i < returned.size(); ++i) {
+    resume(std::move(returned[i].first), returned[i].second, missed[i]);
+  }
   for (int fd : fds) start(fd);
+}
+
+// An event for a connection the reactor does not hold: a worker has it, or is handing it back.
+// True when it was handed back meanwhile (now taken); otherwise it is noted, and hand_back()
+// wakes the reactor for it.
+bool Engine::claim_missed(std::uint64_t id) {
+  {
+    std::lock_guard<std::mutex> lk(handoff_mu_);
+    const bool returned = std::any_of(returned_.begin(), returned_.end(),
+                                      [&](const auto& r) { return r.first->id == id; });
+    if (!returned) {
+      missed_.insert(id);
+      return false;
+    }
+  }
+  take_handoffs();
+  return true;
 }
 
 void Engine::start(int fd) {
@@ -198,7 +233,7 @@ void Engine::start(int fd) {
   watch(ref, EPOLLIN | EPOLLRDHUP);
 }
 
-void Engine::resume(std::unique_ptr<Conn> c, bool keep_alive) {
+void Engine::resume(std::unique_ptr<Conn> c, bool keep_alive, bool missed_event) {
   if (stopping_.load()) return;
   Conn& ref = *c;
   conns_.emplace(ref.id, std::move(c));
@@ -211,9 +246,10 @@ void Engine::resume(std::unique_ptr<Conn> c, bool keep_alive) {
   }
   ref.phase = Conn::Phase::idle;
   ref.deadline = Clock::now() + opt.idle_timeout;
-  // Edge-triggered: bytes that arrived while the worker had the connection raised no event we
-  // acted on, so read now (the next request may also be in buf already, pipelined).
-  if (!read_more(ref)) return;
+  // The worker re-armed the connection before handing it back, so bytes that arrive from now on
+  // raise an event. Bytes whose event came while the worker still had it are read now; the
+  // next request may also be in buf already (pipelined).
+  if (missed_event && !read_more(ref, true)) return;
   advance(ref);
 }
 

@@ -246,16 +246,34 @@ bool Engine::serve(Conn& c) {
   return ok && !close_connection && !connection_closed;
 }
 
+// The keep-alive fast path: no wake-up of the reactor per request. The worker re-arms the
+// (edge-triggered) registration while it still owns the socket, so the next request's bytes
+// raise an event; the reactor takes the connection back at that event or its next round. It is
+// woken only when it sleeps without a timeout, when an event already came for this connection,
+// or when the connection must be closed or holds the next request already.
 void Engine::hand_back(std::unique_ptr<Conn> c, bool keep_alive) {
+  const std::uint64_t id = c->id;
+  const bool urgent = !keep_alive || !c->buf.empty();
+  if (keep_alive && !hard_stop_.load()) {
+    epoll_event ev{};
+    ev.events = c->events | EPOLLET;
+    ev.data.u64 = id;
+    ::epoll_ctl(epfd_, EPOLL_CTL_MOD, c->fd, &ev);
+  }
+  bool wake_now = urgent;
   {
     std::lock_guard<std::mutex> lk(handoff_mu_);
     if (reactor_open_ && !hard_stop_.load()) {
+      wake_now = wake_now || missed_.count(id) > 0;
       returned_.emplace_back(std::move(c), keep_alive);
+      returned_pending_.store(true);
+    } else {
+      missed_.erase(id);
     }
   }
   if (c) {
     c.reset();  // the reactor is gone: close here
-  } else {
+  } else if (wake_now || reactor_asleep_.load()) {
     wake();
   }
 }
