@@ -76,8 +76,9 @@ class GuardedServer : public httplib::Server {
   // server cannot silently share the port) and a listen backlog of SOMAXCONN (cpp-httplib uses
   // 5). Returns the port, or -1 when the address cannot be bound.
   int bind(const std::string& host, int port);
-  // Serves until stop(). False when not bound, or when new_task_queue or the logger was replaced
-  // (the protection would be gone).
+  // Serves until stop(). False when not bound, or when new_task_queue was replaced (the
+  // protection would be gone). Hold the server as GuardedServer& so that set_logger, which
+  // would replace the access log, does not compile.
   bool run();
   // Safe from any thread. Returns at once; run() returns within options.stop_timeout plus the
   // time a handler still running needs.
