@@ -1,10 +1,6 @@
 #include "server/server.hpp"
 
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <fmt/core.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <charconv>
 #include <cstring>
@@ -15,35 +11,7 @@
 #include "server/server_impl.hpp"
 
 namespace licet::issuer::server {
-namespace {
-
-// cpp-httplib 0.11 listens with a backlog of 5: a burst of clients overflows the accept queue.
-// listen() again on the bound socket raises it; httplib does not expose the socket, so it is
-// found by its port.
-void raise_backlog(int port) {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (const dirent* e = ::readdir(dir)) {
-    int fd = -1;
-    const char* name = e->d_name;
-    auto [p, ec] = std::from_chars(name, name + std::strlen(name), fd);
-    if (ec != std::errc() || fd < 0) continue;
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
-    sockaddr_storage addr{};
-    socklen_t alen = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
-    int bound = -1;
-    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    if (addr.ss_family == AF_INET6)
-      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    if (bound == port) ::listen(fd, SOMAXCONN);
-  }
-  ::closedir(dir);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 RequestLog& request_log() {
   thread_local RequestLog log;
@@ -90,7 +58,24 @@ Server::Impl::Impl(core::Ledger& l, ServeOptions o)
     : ledger(l), opt(std::move(o)), pool(l), limiter(opt.rate_limit) {}
 
 std::string Server::Impl::client_of(const httplib::Request& req) const {
-  return req.remote_addr;
+  // remote_addr is already the client behind a trusted proxy (the front door resolved it).
+  const auto ip = licet::server::net::IpAddress::parse(req.remote_addr);
+  return ip ? licet::server::net::client_key(*ip) : req.remote_addr;
+}
+
+void Server::Impl::log_access(const licet::server::net::AccessRecord& r) {
+  // On a worker thread this runs in httplib's logger slot, where the request's log fields are
+  // still set; the front door's own refusals come from its reactor thread without them.
+  auto& log = request_log();
+  const std::string endpoint = r.refused_by_front_door ? "refused"
+                               : log.endpoint.empty()  ? "other"
+                                                       : log.endpoint;
+  metrics.request(endpoint, r.status, static_cast<double>(r.duration.count()) / 1e6);
+  if (opt.access_log) {
+    licet::server::net::write_line(
+        2, licet::server::net::format_access_line(r, r.refused_by_front_door ? "" : log.extra));
+  }
+  if (!r.refused_by_front_door) log = RequestLog{};
 }
 
 std::vector<std::string> Server::Impl::audiences(const httplib::Request& req) const {
@@ -98,7 +83,7 @@ std::vector<std::string> Server::Impl::audiences(const httplib::Request& req) co
   for (const auto& u : opt.public_urls) out.push_back(request_token::origin_of(u));
   const std::string host = req.get_header_value("Host");
   if (!host.empty()) {
-    out.push_back(request_token::origin_of((opt.tls_cert.empty() ? "http://" : "https://") + host));
+    out.push_back(request_token::origin_of((http && http->tls() ? "https://" : "http://") + host));
   }
   return out;
 }
@@ -164,29 +149,12 @@ void Server::Impl::routes() {
         }
         return httplib::Server::HandlerResponse::Handled;
       }));
-  s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    auto& log = request_log();
-    const double secs =
-        log.start == std::chrono::steady_clock::time_point{}
-            ? 0.0
-            : std::chrono::duration<double>(std::chrono::steady_clock::now() - log.start).count();
-    metrics.request(log.endpoint.empty() ? "other" : log.endpoint, res.status, secs);
-    if (opt.access_log) {
-      // One write per line, so concurrent lines never interleave; the path is the client's text,
-      // escaped so it cannot forge lines or write terminal escapes.
-      const std::string line = fmt::format("{} {} {} {} {:.3f}ms{}\n", client_of(req), req.method,
-                                           text::escape_control(req.path, 200), res.status,
-                                           secs * 1000, text::escape_control(log.extra, 200));
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    }
-    log = RequestLog{};
-  });
 }
 
 Server::Server(core::Ledger& ledger, ServeOptions options)
     : impl_(std::make_unique<Impl>(ledger, std::move(options))) {
   auto& im = *impl_;
-  if (im.opt.tls_cert.empty() != im.opt.tls_key.empty()) {
+  if (im.opt.front_door.tls_cert_file.empty() != im.opt.front_door.tls_key_file.empty()) {
     throw core::Refused(core::Code::bad_request, "--tls-cert and --tls-key go together");
   }
   {
@@ -198,33 +166,12 @@ Server::Server(core::Ledger& ledger, ServeOptions options)
   }
   (void)im.current_feed();
   (void)ledger.keys().take_change_note();
-  if (!im.opt.tls_cert.empty()) {
-    auto ssl =
-        std::make_unique<httplib::SSLServer>(im.opt.tls_cert.c_str(), im.opt.tls_key.c_str());
-    if (!ssl->is_valid()) {
-      throw core::Refused(core::Code::io_error, "cannot load the TLS certificate " +
-                                                    im.opt.tls_cert + " and key " + im.opt.tls_key);
-    }
-    im.http = std::move(ssl);
-  } else {
-    im.http = std::make_unique<httplib::Server>();
-  }
-  const auto threads = static_cast<std::size_t>(std::max(1, im.opt.threads));
-  im.http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  im.http->set_payload_max_length(kMaxBody);
-  // httplib's default adds SO_REUSEPORT, which lets a second server bind a port in use and
-  // silently share it; SO_REUSEADDR alone still allows a quick restart.
-  im.http->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle and delayed ACKs
-  // add ~40 ms to every keep-alive response.
-  im.http->set_tcp_nodelay(true);
-  im.http->set_keep_alive_max_count(1000);
-  im.http->set_keep_alive_timeout(2);
-  im.http->set_read_timeout(10);
-  im.http->set_write_timeout(10);
+  auto front = im.opt.front_door;
+  front.max_body_bytes = kMaxBody;
+  front.on_access = [&im](const licet::server::net::AccessRecord& r) { im.log_access(r); };
+  auto created = licet::server::net::GuardedServer::create(std::move(front));
+  if (!created) throw core::Refused(core::Code::bad_request, created.error().message);
+  im.http = std::move(*created);
   im.routes();
 }
 
@@ -232,20 +179,13 @@ Server::~Server() = default;
 
 bool Server::run() {
   auto& im = *impl_;
-  int port = im.opt.port;
-  if (port == 0) {
-    port = im.http->bind_to_any_port(im.opt.host);
-    if (port < 0) return false;
-  } else if (!im.http->bind_to_port(im.opt.host, port)) {
-    return false;
-  }
-  raise_backlog(port);
+  const int port = im.http->bind(im.opt.host, im.opt.port);
+  if (port < 0) return false;
   const bool v6 = im.opt.host.find(':') != std::string::npos;
-  fmt::print("licet serve: listening on {}://{}{}{}:{}\n",
-             im.opt.tls_cert.empty() ? "http" : "https", v6 ? "[" : "", im.opt.host, v6 ? "]" : "",
-             port);
+  fmt::print("licet serve: listening on {}://{}{}{}:{}\n", im.http->tls() ? "https" : "http",
+             v6 ? "[" : "", im.opt.host, v6 ? "]" : "", port);
   std::fflush(stdout);
-  return im.http->listen_after_bind();
+  return im.http->run();
 }
 
 void Server::stop() {

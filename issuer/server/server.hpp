@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/ledger.hpp"
+#include "licet/server/net/options.hpp"
 #include "server/rate_limiter.hpp"
 
 namespace licet::issuer::server {
@@ -15,8 +16,9 @@ namespace licet::issuer::server {
 struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (printed on stdout)
-  int threads = 8;
-  std::string tls_cert, tls_key;  // both or neither
+  // Worker threads, TLS files, connection caps, deadlines and trusted proxies of the front door
+  // (issuer/server/net/include/licet/server/net/options.hpp says why each default is what it is).
+  licet::server::net::FrontDoorOptions front_door;
   RateLimit rate_limit;
   std::int64_t feed_valid_for = 7 * 24 * 3600;
   double feed_recheck_seconds = 1.0;

@@ -13,6 +13,7 @@
 
 #include "core/ledger.hpp"
 #include "core/ops/ledger_admin.hpp"
+#include "licet/server/net/guarded_server.hpp"
 #include "server/http_json.hpp"
 #include "server/metrics.hpp"
 #include "server/rate_limiter.hpp"
@@ -59,7 +60,7 @@ struct Server::Impl {
   ConnectionPool pool;
   Metrics metrics;
   RateLimiter limiter;
-  std::unique_ptr<httplib::Server> http;
+  std::unique_ptr<licet::server::net::GuardedServer> http;
 
   std::mutex feed_mutex;
   FeedSnapshot feed;
@@ -74,7 +75,9 @@ struct Server::Impl {
   void admin_routes();
   void service_routes();
 
+  // The client's address (through trusted proxies) as the rate limiter counts it (IPv6 by /64).
   std::string client_of(const httplib::Request& req) const;
+  void log_access(const licet::server::net::AccessRecord& r);
   // The origins a request token may name for this request (aud).
   std::vector<std::string> audiences(const httplib::Request& req) const;
   // Logs "the active signing key changed" once the core noticed it.

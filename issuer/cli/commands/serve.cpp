@@ -10,6 +10,8 @@
 
 #include "cli/commands.hpp"
 #include "core/fields.hpp"
+#include "licet/server/net/client_address.hpp"
+#include "licet/server/net/options.hpp"
 #include "server/server.hpp"
 
 namespace licet::issuer::cli {
@@ -25,7 +27,22 @@ struct ServeArgs {
   double feed_recheck = 1.0;
   bool no_access_log = false;
   std::vector<std::string> public_urls;
+  std::vector<std::string> trusted_proxies;
+  std::string forwarded_header = "x-forwarded-for";
+  std::size_t max_connections = 512;
+  std::size_t max_per_client = 32;
+  std::string request_timeout = "10s", idle_timeout = "5s";
 };
+
+template <class T>
+T checked(Result<T> r) {
+  if (!r) throw Failure(core::Code::bad_request, r.error().message);
+  return std::move(*r);
+}
+
+void checked(const Status& st) {
+  if (!st) throw Failure(core::Code::bad_request, st.error().message);
+}
 
 void run_serve(Context& ctx, const ServeArgs& a) {
   server::ServeOptions opt;
@@ -35,21 +52,34 @@ void run_serve(Context& ctx, const ServeArgs& a) {
   } catch (const core::Refused& e) {
     throw Failure(e.refusal());
   }
+  namespace net = licet::server::net;
+  auto& fd = opt.front_door;
   if (a.threads < 1 || a.threads > 256)
     throw Failure(core::Code::bad_request, "--threads: 1 to 256");
-  opt.threads = a.threads;
-  opt.tls_cert = a.tls_cert;
-  opt.tls_key = a.tls_key;
-  // NaN compares false with everything: check that the values are numbers first.
-  if (!std::isfinite(a.rate_burst) || !std::isfinite(a.rate_per_minute) || a.rate_burst < 1 ||
-      a.rate_per_minute < 0) {
-    throw Failure(core::Code::bad_request,
-                  "--rate-burst must be a number ≥ 1 and --rate-per-minute a number ≥ 0");
+  fd.threads = static_cast<std::size_t>(a.threads);
+  fd.tls_cert_file = a.tls_cert;
+  fd.tls_key_file = a.tls_key;
+  std::vector<net::Cidr> ranges;
+  for (const auto& t : a.trusted_proxies) {
+    auto c = net::parse_cidr(t);
+    if (!c)
+      throw Failure(core::Code::bad_request, "--trusted-proxy " + t + ": " + c.error().message);
+    ranges.push_back(*c);
   }
+  fd.trusted_proxies = net::TrustedProxies(std::move(ranges));
+  fd.forwarded_header = checked(net::parse_forwarded_header(a.forwarded_header));
+  fd.max_connections = a.max_connections;
+  fd.max_connections_per_client = a.max_per_client;
+  fd.request_timeout = checked(net::parse_timeout(a.request_timeout, net::Millis(100),
+                                                  net::Millis(600000), "--request-timeout"));
+  fd.idle_timeout = checked(
+      net::parse_timeout(a.idle_timeout, net::Millis(100), net::Millis(3600000), "--idle-timeout"));
+  checked(net::validate(fd));
+  // NaN compares false with everything: the validators refuse it by name.
+  checked(net::check_number(a.rate_burst, {1, 1e6}, "--rate-burst"));
+  checked(net::check_number(a.rate_per_minute, {0, 1e6}, "--rate-per-minute"));
+  checked(net::check_number(a.feed_recheck, {0, 3600}, "--feed-recheck"));
   opt.rate_limit = {a.rate_burst, a.rate_per_minute / 60.0};
-  if (!std::isfinite(a.feed_recheck) || a.feed_recheck < 0 || a.feed_recheck > 3600) {
-    throw Failure(core::Code::bad_request, "--feed-recheck: seconds from 0 to 3600");
-  }
   opt.feed_recheck_seconds = a.feed_recheck;
   opt.access_log = !a.no_access_log;
   opt.public_urls = a.public_urls;
@@ -117,6 +147,21 @@ void add_serve_command(CLI::App& app, Context& ctx) {
       ->default_val(1.0);
   cmd->add_option("--public-url", a->public_urls,
                   "URL devices use to reach this server, if not the Host they send (repeatable)");
+  cmd->add_option("--trusted-proxy", a->trusted_proxies,
+                  "CIDR of a reverse proxy whose forwarding header names the client (repeatable)");
+  cmd->add_option("--forwarded-header", a->forwarded_header,
+                  "Header a trusted proxy names the client in: x-forwarded-for or forwarded")
+      ->default_val("x-forwarded-for");
+  cmd->add_option("--max-connections", a->max_connections, "Open connections in all")
+      ->default_val(512);
+  cmd->add_option("--max-connections-per-client", a->max_per_client,
+                  "Open connections per client address (IPv6: per /64)")
+      ->default_val(32);
+  cmd->add_option("--request-timeout", a->request_timeout,
+                  "Deadline for a request's head and body (250ms, 10s, 1m)")
+      ->default_val("10s");
+  cmd->add_option("--idle-timeout", a->idle_timeout, "Close a connection silent this long")
+      ->default_val("5s");
   cmd->add_flag("--no-access-log", a->no_access_log, "Do not log each request on stderr");
   cmd->callback([&ctx, a] { run_serve(ctx, *a); });
 }
