@@ -24,6 +24,8 @@ enum class ErrorCode {
   stale_revocations,
   clock_tampered,
   io_error,
+  not_activated,  // the local license store holds no license: show the activation screen
+  lease_expired,  // a floating lease ran out: renew it or check out again
 };
 
 // The stable snake_case name used in JSON output, C ABI strings and docs.
