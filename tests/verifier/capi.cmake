@@ -18,6 +18,13 @@ gtest_discover_tests(licet_capi_test DISCOVERY_TIMEOUT 60)
 
 add_executable(licet_cli_test ${LICET_CAPI_TESTS}/cli_test.cpp)
 target_link_libraries(licet_cli_test PRIVATE licet_capi_testkit GTest::gtest_main)
+# The lifecycle commands talk to servers in the test process (cpp-httplib).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LICET_TEST_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(LICET_WITH_CURL)
+  target_sources(licet_cli_test PRIVATE ${LICET_CAPI_TESTS}/cli_lifecycle_test.cpp)
+  target_link_libraries(licet_cli_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
+endif()
 target_compile_definitions(licet_cli_test PRIVATE LICET_VERIFY_BIN="$<TARGET_FILE:licet-verify>")
 add_dependencies(licet_cli_test licet-verify)
 licet_warnings(licet_cli_test)
