@@ -10,11 +10,6 @@ add_executable(licet_test_mint ${LICET_CAPI_TESTS}/capi_mint_tool.cpp)
 target_link_libraries(licet_test_mint PRIVATE licet_capi_testkit)
 licet_warnings(licet_test_mint)
 
-# The C ABI through the shared library, as a C or FFI caller uses it.
-add_executable(licet_capi_test ${LICET_CAPI_TESTS}/capi_test.cpp)
-target_link_libraries(licet_capi_test PRIVATE licet_shared licet_capi_testkit GTest::gtest_main)
-licet_warnings(licet_capi_test)
-gtest_discover_tests(licet_capi_test DISCOVERY_TIMEOUT 60)
 
 add_executable(licet_cli_test ${LICET_CAPI_TESTS}/cli_test.cpp)
 target_link_libraries(licet_cli_test PRIVATE licet_capi_testkit GTest::gtest_main)
@@ -29,6 +24,16 @@ target_compile_definitions(licet_cli_test PRIVATE LICET_VERIFY_BIN="$<TARGET_FIL
 add_dependencies(licet_cli_test licet-verify)
 licet_warnings(licet_cli_test)
 gtest_discover_tests(licet_cli_test DISCOVERY_TIMEOUT 60)
+
+# The C ABI through the shared library, as a C or FFI caller uses it.
+add_executable(licet_capi_test ${LICET_CAPI_TESTS}/capi_test.cpp)
+target_link_libraries(licet_capi_test PRIVATE licet_shared licet_capi_testkit GTest::gtest_main)
+if(LICET_WITH_CURL)
+  target_sources(licet_capi_test PRIVATE ${LICET_CAPI_TESTS}/capi_lifecycle_test.cpp)
+  target_link_libraries(licet_capi_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
+endif()
+licet_warnings(licet_capi_test)
+gtest_discover_tests(licet_capi_test DISCOVERY_TIMEOUT 60)
 
 # licet.h is C99: compile it with a strict C compiler as a test of its own.
 add_test(NAME capi.header_is_c99
@@ -78,3 +83,11 @@ add_test(NAME capi.shared_library_exports
          COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:licet_shared>
                  -DHEADER=${LICET_CAPI_TESTS}/../../verifier/include/licet/licet.h
                  -P ${LICET_CAPI_TESTS}/capi_exports.cmake)
+
+# No libcurl in licet-verify, liblicet.so or an app linking liblicet (loaded on first use only).
+if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
+  add_test(NAME capi.no_libcurl_linked
+           COMMAND ${CMAKE_COMMAND}
+                   "-DBINARIES=$<TARGET_FILE:licet-verify>|$<TARGET_FILE:licet_shared>|$<TARGET_FILE:licet_example_c>"
+                   -P ${LICET_CAPI_TESTS}/no_libcurl_linked.cmake)
+endif()
