@@ -40,11 +40,15 @@ add_test(NAME capi.header_is_c99
          COMMAND ${CMAKE_C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only
                  -I${LICET_CAPI_TESTS}/../../verifier/include ${LICET_CAPI_TESTS}/capi_header_c99_test.c)
 
-# The examples as processes (C, C++ and, outside sanitizer builds, Python through ctypes: an
-# ASan-instrumented liblicet.so cannot be loaded into a plain python3).
+# The examples as processes, the whole license lifecycle (C, C++ and, outside sanitizer builds,
+# Python through ctypes: an ASan-instrumented liblicet.so cannot be loaded into a plain python3).
 if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
   add_executable(licet_capi_examples_test ${LICET_CAPI_TESTS}/capi_examples_test.cpp)
   target_link_libraries(licet_capi_examples_test PRIVATE licet_capi_testkit GTest::gtest_main)
+  if(LICET_WITH_CURL)  # the online steps, against the protocol double (cpp-httplib)
+    target_link_libraries(licet_capi_examples_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
+    target_compile_definitions(licet_capi_examples_test PRIVATE LICET_EXAMPLES_ONLINE=1)
+  endif()
   target_compile_definitions(licet_capi_examples_test PRIVATE
     LICET_EXAMPLE_C="$<TARGET_FILE:licet_example_c>"
     LICET_EXAMPLE_C_STATIC="$<TARGET_FILE:licet_example_c_static>"
@@ -56,7 +60,7 @@ if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
   if(Python3_Interpreter_FOUND AND NOT LICET_SANITIZE)
     target_compile_definitions(licet_capi_examples_test PRIVATE
       LICET_PYTHON="${Python3_EXECUTABLE}"
-      LICET_EXAMPLE_PY="${LICET_CAPI_TESTS}/../../examples/python/check_license.py")
+      LICET_EXAMPLE_PY="${LICET_CAPI_TESTS}/../../examples/python/license_flow.py")
   endif()
   add_dependencies(licet_capi_examples_test licet_example_c licet_example_c_static
                    licet_example_cpp licet_shared)
