@@ -20,7 +20,7 @@ Response failed(Failure f, std::string message) {
   return r;
 }
 
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
+[[maybe_unused]] bool starts_with_ci(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(text[i])) !=
