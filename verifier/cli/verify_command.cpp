@@ -3,7 +3,6 @@
 #include <rapidjson/writer.h>
 
 #include <cstdio>
-#include <iostream>
 #include <iterator>
 #include <string>
 #include <vector>
