@@ -4,8 +4,9 @@
 set(LICET_CAPI_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(LICET_CAPI_ROOT ${LICET_CAPI_DIR}/..)
 
-# What the verifier links outside licet itself (libsodium, libcurl…). RapidJSON is headers only,
-# needed to build but never by a consumer.
+# What the verifier links outside licet itself (libsodium, the dynamic loader for libcurl,
+# threads). libcurl itself is never linked: it is loaded with dlopen on the first network call.
+# RapidJSON is headers only, needed to build but never by a consumer.
 set(LICET_CAPI_DEPS "")
 foreach(t licet_verifier licet_common licet_keys)
   get_target_property(_licet_libs ${t} LINK_LIBRARIES)
@@ -17,6 +18,9 @@ foreach(t licet_verifier licet_common licet_keys)
       continue()
     elseif(l STREQUAL "RapidJSON::RapidJSON")
       list(APPEND LICET_CAPI_DEPS "$<BUILD_INTERFACE:${l}>")
+    elseif(l STREQUAL "Threads::Threads")
+      # An installed consumer gets the flag, not a target its own project may not define.
+      list(APPEND LICET_CAPI_DEPS "$<BUILD_INTERFACE:${l}>" "$<INSTALL_INTERFACE:-pthread>")
     else()
       list(APPEND LICET_CAPI_DEPS "${l}")
     endif()
@@ -95,7 +99,10 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/licetConfigVersion.
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/licetConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/licetConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/licet COMPONENT licet)
-set(LICET_PC_PRIVATE_LIBS "-lstdc++")
+set(LICET_PC_PRIVATE_LIBS "-lstdc++ -pthread")
+foreach(l IN LISTS CMAKE_DL_LIBS)
+  string(APPEND LICET_PC_PRIVATE_LIBS " -l${l}")
+endforeach()
 if(LICET_CAPI_NEEDS_CURL)
   set(LICET_PC_REQUIRES_PRIVATE "libsodium, libcurl")
 else()

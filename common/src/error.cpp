@@ -4,12 +4,26 @@
 
 namespace licet {
 namespace {
-constexpr std::array<std::string_view, 14> kNames = {
-    "ok",          "malformed",           "bad_signature",    "unknown_key",
-    "wrong_product", "not_yet_valid",     "expired",          "maintenance_expired",
-    "device_not_bound", "revoked",        "superseded",       "stale_revocations",
-    "clock_tampered", "io_error",
+// Indexed by ErrorCode: the order is the enum's.
+constexpr std::array<std::string_view, 16> kNames = {
+    "ok",
+    "malformed",
+    "bad_signature",
+    "unknown_key",
+    "wrong_product",
+    "not_yet_valid",
+    "expired",
+    "maintenance_expired",
+    "device_not_bound",
+    "revoked",
+    "superseded",
+    "stale_revocations",
+    "clock_tampered",
+    "io_error",
+    "not_activated",
+    "lease_expired",
 };
+static_assert(kNames.size() == static_cast<std::size_t>(ErrorCode::lease_expired) + 1);
 }  // namespace
 
 std::string_view to_string(ErrorCode code) noexcept {

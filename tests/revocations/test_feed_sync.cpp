@@ -1,4 +1,5 @@
 // End to end: the real `licet` publishes, a real nginx serves, the verifier syncs over HTTP.
+// Checks never go online except for a license with sync.max_age 0; the app syncs (sync()).
 #include "feed_fixture.hpp"
 #include "licet/common/revocation_feed.hpp"
 
@@ -11,18 +12,28 @@ std::string cached_feed(const std::filesystem::path& state) {
   return slurp(state / "revocations.feed");
 }
 
+void expect_sync(const Verifier& v, SyncStatus status, const std::string& needle = "") {
+  const SyncResult r = v.sync();
+  EXPECT_EQ(r.status, status) << to_string(r.status) << ": " << r.message;
+  if (!needle.empty()) {
+    EXPECT_NE(r.message.find(needle), std::string::npos) << r.message;
+  }
+}
+
 TEST_F(FeedTest, RevokedAfterPublishAndSync) {
   const std::string key = add_license(SyncPolicy{feed_url(), kDay});
   const std::string file = mint(key);
   publish();
   auto v = verifier();
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "sync needed");
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::ok);
   revoke(key);
   const std::string seq2 = publish();
-  // Still within the refresh interval (max_age / 2): no new download yet.
+  // Checks do not download: the revocation arrives with the app's next sync.
   now_ += 60;
   expect_code(v.verify(file), ErrorCode::ok);
-  now_ += kDay / 2;
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::revoked, key);
   EXPECT_EQ(cached_feed(state_), seq2);
   // A new verifier (a new process) reads the cache without the server.
@@ -60,14 +71,19 @@ TEST_F(FeedTest, OlderFeedServedAgainIsRefusedAndTheCacheKept) {
   revoke(key);
   const std::string seq2 = publish();
   auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::revoked);
   // The attacker (or a stale CDN node) serves the older feed, in which the license is fine.
   spit(server_->root() / "feed.bin", seq1);
   now_ += kDay / 2 + 1;
+  expect_sync(v, SyncStatus::refused, "rollback refused");
   expect_code(v.verify(file), ErrorCode::revoked);
   EXPECT_EQ(cached_feed(state_), seq2);
   // A fresh verifier from the same state refuses it too (the cache, not memory, holds the line).
   auto fresh = verifier();
+  (void)fresh.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(fresh, SyncStatus::refused, "rollback refused");
   expect_code(fresh.verify(file), ErrorCode::revoked);
   EXPECT_EQ(cached_feed(state_), seq2);
   // The failed sync did not refresh the feed: past max_age the license is stale, not valid.
@@ -105,15 +121,19 @@ TEST_F(FeedTest, GarbageAndTruncatedBodiesKeepTheCache) {
   revoke(other);
   const std::string good = publish();
   auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::ok);
   spit(server_->root() / "feed.bin", "<html><body>502 Bad Gateway</body></html>");
   now_ += kDay / 2 + 1;
+  expect_sync(v, SyncStatus::refused);
   expect_code(v.verify(file), ErrorCode::ok);  // within max_age: the cached feed still counts
   EXPECT_EQ(cached_feed(state_), good);
   expect_code(v.verify(mint(other)), ErrorCode::revoked);
 
   spit(server_->root() / "feed.bin", good.substr(0, good.size() - 10));
-  now_ += 120;  // past the retry back-off after a failed sync
+  now_ += 120;
+  expect_sync(v, SyncStatus::refused, "truncated");
   expect_code(v.verify(file), ErrorCode::ok);
   EXPECT_EQ(cached_feed(state_), good);
   // Past max_age with only broken downloads: stale, and the message says why.
@@ -126,7 +146,10 @@ TEST_F(FeedTest, FrozenFeedIsRefused) {
   const std::string file = mint(key);
   publish("1h");
   now_ += 2 * 3600;  // the feed's next_update (+ tolerance) has passed
-  expect_code(verifier().verify(file), ErrorCode::stale_revocations, "expired");
+  auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::refused, "expired");
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "expired");
   EXPECT_FALSE(std::filesystem::exists(state_ / "revocations.feed"));
 }
 
@@ -135,9 +158,12 @@ TEST_F(FeedTest, ServerDownWithinMaxAgeIsValidBeyondIsStale) {
   const std::string file = mint(key);
   publish();
   auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::ok);
   server_->stop();
-  now_ += 3000;  // sync due (past max_age / 2) and failing: offline grace
+  now_ += 3000;  // a sync fails: offline grace until max_age
+  expect_sync(v, SyncStatus::network_error);
   expect_code(v.verify(file), ErrorCode::ok);
   now_ += 700;
   expect_code(v.verify(file), ErrorCode::stale_revocations, "more than 3600 s ago");
@@ -148,17 +174,23 @@ TEST_F(FeedTest, UnchangedFeedIsRevalidatedWithETagAnd304) {
   const std::string file = mint(key);
   publish();
   auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::updated);
   expect_code(v.verify(file), ErrorCode::ok);
   EXPECT_EQ(server_->count_status(200, "/feed.bin"), 1u);
   for (int i = 0; i < 3; ++i) {
     now_ += 3000;  // each step would be stale without the revalidation in between
+    expect_sync(v, SyncStatus::unchanged);
     expect_code(v.verify(file), ErrorCode::ok);
   }
   EXPECT_EQ(server_->count_status(200, "/feed.bin"), 1u);
   EXPECT_EQ(server_->count_status(304, "/feed.bin"), 3u);
   // Another process picks up the stored ETag too.
   now_ += 3000;
-  expect_code(verifier().verify(file), ErrorCode::ok);
+  auto other = verifier();
+  (void)other.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(other, SyncStatus::unchanged);
+  expect_code(other.verify(file), ErrorCode::ok);
   EXPECT_EQ(server_->count_status(304, "/feed.bin"), 4u);
 }
 
@@ -184,7 +216,10 @@ TEST_F(FeedTest, FeedSignedByAnUnknownKeyIsRefused) {
   auto bytes = feed::build(c, {&stranger});
   ASSERT_TRUE(bytes.ok());
   spit(server_->root() / "feed.bin", *bytes);
-  expect_code(verifier().verify(file), ErrorCode::stale_revocations, "does not trust");
+  auto v = verifier();
+  (void)v.verify(file);  // sync() syncs the feed of the license checked last
+  expect_sync(v, SyncStatus::refused, "does not trust");
+  expect_code(v.verify(file), ErrorCode::stale_revocations, "does not trust");
   EXPECT_FALSE(std::filesystem::exists(state_ / "revocations.feed"));
 }
 
@@ -253,7 +288,9 @@ TEST_F(FeedTest, NoSyncClaimMeansOffline) {
   publish();
   auto c = config();
   c.sync_url = feed_url();
-  expect_code(verifier(c).verify(file), ErrorCode::revoked);
+  auto configured = verifier(c);
+  expect_sync(configured, SyncStatus::updated);
+  expect_code(configured.verify(file), ErrorCode::revoked);
   server_->stop();
   now_ += 30 * kDay;
   expect_code(verifier().verify(file), ErrorCode::revoked);
@@ -295,8 +332,7 @@ TEST_F(FeedTest, LicetVerifyProcessUsesFileAndSync) {
   auto from_file = run({"--revocations", (server_->root() / "feed.bin").string()});
   EXPECT_NE(from_file.exit_code, 0);
   EXPECT_NE(from_file.err.find("revoked"), std::string::npos) << from_file.err;
-  // The cached feed is fresh (just synced), so a sync is not due yet: the old answer stands
-  // until half of max_age has passed. A fresh state dir syncs at once.
+  // --sync downloads before the check, into a fresh state dir too.
   auto synced = run({"--sync", feed_url(), "--state-dir", (dir_ / "state2").string()});
   EXPECT_EQ(synced.exit_code, from_file.exit_code);
   EXPECT_NE(synced.err.find("revoked"), std::string::npos) << synced.err;

@@ -1,5 +1,8 @@
-// The examples (C, C++, Python via ctypes) as real processes on real license files: what each
-// shows the user for a valid license and for every error code a license file alone can cause.
+// The examples (C, C++, Python via ctypes) as real processes: what each shows the user for every
+// error code a license file alone can cause, and the license lifecycle an app goes through —
+// first launch, activation, offline launches, deactivation — against the protocol double of
+// activation_double.hpp on 127.0.0.1 (the end-to-end runs against `licet serve` are in
+// tests/server once it speaks this protocol).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -10,6 +13,9 @@
 
 #include "capi_testkit.hpp"
 #include "licet/common/time.hpp"
+#ifdef LICET_EXAMPLES_ONLINE
+#include "activation_double.hpp"
+#endif
 
 namespace {
 
@@ -18,6 +24,7 @@ using licet::testkit::run_process;
 using licet::testkit::TempDir;
 
 const std::string kProduct = "mostagare";
+const std::string kDevice = "example-test-device";
 
 struct Example {
   const char* name;
@@ -46,19 +53,29 @@ struct Expectation {
 
 class ExamplesTest : public ::testing::TestWithParam<Example> {
  protected:
-  void SetUp() override { licet::testkit::write_standard_cases(dir_.path(), kProduct, now_); }
-
-  ProcessResult run(const std::string& file) {
+  void SetUp() override {
+    licet::testkit::write_standard_cases(dir_.path(), kProduct, now_);
     std::ifstream key_file(dir_.path() / "public.k4");
-    std::string key;
-    std::getline(key_file, key);
+    std::getline(key_file, key_);
+  }
+
+  // example PUBLIC_KEY PRODUCT STATE_DIR args…
+  ProcessResult run(const std::vector<std::string>& args, const std::string& key = "") {
     std::vector<std::string> argv = GetParam().command;
-    argv.insert(argv.end(), {key, kProduct, (dir_.path() / file).string()});
-    return run_process(argv, {{"LICET_DEVICE_ID", "example-test-device"},
-                              {"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
+    argv.insert(argv.end(), {key.empty() ? key_ : key, kProduct, state_});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv,
+                       {{"LICET_DEVICE_ID", kDevice}, {"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
+  }
+  static void expect(const ProcessResult& r, int exit_code, const std::string& phrase) {
+    EXPECT_EQ(r.exit_code, exit_code) << "stdout: " << r.out << "\nstderr: " << r.err;
+    EXPECT_NE(r.out.find(phrase), std::string::npos) << "missing \"" << phrase << "\" in:\n"
+                                                     << r.out << r.err;
   }
 
   TempDir dir_;
+  std::string key_;
+  std::string state_ = (dir_.path() / "state").string();
   licet::UnixTime now_ = licet::system_now();
 };
 
@@ -83,7 +100,7 @@ TEST_P(ExamplesTest, ShowsWhatTheUserNeedsForEachOutcome) {
       {"missing.lic", 2, {"[io_error] The license could not be read ("}},
   };
   for (const auto& c : cases) {
-    const ProcessResult r = run(c.file);
+    const ProcessResult r = run({"check", (dir_.path() / c.file).string()});
     EXPECT_EQ(r.exit_code, c.exit_code) << c.file << "\nstdout: " << r.out << "\nstderr: " << r.err;
     for (const auto& phrase : c.phrases) {
       EXPECT_NE(r.out.find(phrase), std::string::npos)
@@ -94,14 +111,84 @@ TEST_P(ExamplesTest, ShowsWhatTheUserNeedsForEachOutcome) {
   }
 }
 
+TEST_P(ExamplesTest, OfflineActivationThenOfflineLaunches) {
+  const licet::testkit::Vendor vendor = licet::testkit::Vendor::create();
+  const std::string& pk = vendor.public_key;
+  // First launch: nothing stored, no server to ask: the activation screen.
+  expect(run({"launch"}, pk), 3, "[not_activated] This copy is not activated yet.");
+  // The vendor's answer to an offline activation request: a file bound to this computer.
+  licet::Claims c = licet::testkit::base_claims(kProduct, now_);
+  c.devices = std::vector<std::string>{kDevice};
+  const std::string forged =
+      dir_.write("forged.lic", licet::testkit::Vendor::create().license_file(c));
+  expect(run({"install", forged}, pk), 2, "[unknown_key]");
+  expect(run({"launch"}, pk), 3, "[not_activated]");  // a refused file is not stored
+  const std::string answer = dir_.write("answer.lic", vendor.license_file(c));
+  expect(run({"install", answer}, pk), 0, "[ok] Licensed to ada@example.com");
+  expect(run({"launch"}, pk), 0, "[ok] Licensed to ada@example.com");
+}
+
 TEST_P(ExamplesTest, UsageAndBadKey) {
   std::vector<std::string> argv = GetParam().command;
   EXPECT_EQ(run_process(argv, {{"LICET_LIBRARY", LICET_SHARED_LIBRARY}}).exit_code, 1);
-  argv.insert(argv.end(), {"k4.public.not-a-key", kProduct, (dir_.path() / "valid.lic").string()});
-  const ProcessResult r = run_process(argv, {{"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
+  const ProcessResult r =
+      run({"check", (dir_.path() / "valid.lic").string()}, "k4.public.not-a-key");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot set up the license check"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"launch", "only-a-url"}).exit_code, 1);
+  EXPECT_EQ(run({"frobnicate", "x"}).exit_code, 1);
 }
+
+#ifdef LICET_EXAMPLES_ONLINE
+TEST_P(ExamplesTest, FirstLaunchActivatesLaterLaunchesAreOfflineThenDeactivation) {
+  const licet::testkit::Vendor vendor = licet::testkit::Vendor::create();
+  const std::string& pk = vendor.public_key;
+  licet::test::ActivationDouble server(vendor);
+  const std::string key = server.add(kProduct, 1);
+
+  expect(run({"launch", server.url(), key}, pk), 0,
+         "[activated] This computer is now activated.\n[ok] Licensed to ada@example.com");
+  EXPECT_EQ(server.license(key).devices.count(kDevice), 1u);
+  // Later launches are offline: the server hears nothing from them.
+  const std::size_t requests = server.requests();
+  expect(run({"launch"}, pk), 0, "[ok] Licensed to ada@example.com");
+  expect(run({"launch", server.url(), key}, pk), 0, "[ok] Licensed to");
+  EXPECT_EQ(server.requests(), requests);
+
+  expect(run({"deactivate", server.url()}, pk), 0,
+         "[deactivated] This computer is deactivated; the seat is free");
+  EXPECT_TRUE(server.license(key).devices.empty());
+  expect(run({"launch"}, pk), 3, "[not_activated]");
+  expect(run({"deactivate", server.url()}, pk), 4,
+         "[not_activated] This computer is not activated.");
+}
+
+TEST_P(ExamplesTest, EveryActivationAndDeactivationAnswerHasItsSentence) {
+  licet::testkit::Vendor vendor = licet::testkit::Vendor::create();
+  licet::test::ActivationDouble server(vendor);
+  const std::string key = server.add(kProduct, 1);
+  server.license(key).devices["another-computer"] = "k4.public.x";
+  expect(run({"launch", server.url(), key}, vendor.public_key), 3,
+         "[seats_full] All seats of this license are in use.");
+  expect(run({"launch", server.url(), server.add("other-product")}, vendor.public_key), 3,
+         "[wrong_product] This license key is for a different product.");
+  server.force_next({429, "{\"error\":\"rate_limited\",\"message\":\"slow\"}", "9"});
+  expect(run({"launch", server.url(), key}, vendor.public_key), 3,
+         "[rate_limited] Too many attempts. Try again in 9 seconds.");
+
+  const std::string mine = server.add(kProduct, 1);
+  expect(run({"launch", server.url(), mine}, vendor.public_key), 0, "[activated]");
+  server.license(mine).transfer_cap = 0;
+  expect(run({"deactivate", server.url()}, vendor.public_key), 4,
+         "[transfer_cap] This license was moved too often recently.");
+  expect(run({"launch"}, vendor.public_key), 0, "[ok] Licensed to");
+  const std::string url = server.url();
+  server.stop();
+  expect(run({"deactivate", url}, vendor.public_key), 4,
+         "[network_error] The activation server cannot be reached. The license stays active");
+  expect(run({"launch"}, vendor.public_key), 0, "[ok] Licensed to");
+}
+#endif
 
 INSTANTIATE_TEST_SUITE_P(AllLanguages, ExamplesTest, ::testing::ValuesIn(examples()),
                          [](const auto& p) { return std::string(p.param.name); });

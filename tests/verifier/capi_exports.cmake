@@ -23,7 +23,7 @@ foreach(line IN LISTS lines)
   string(REGEX REPLACE "^[0-9a-fA-F]* *[A-Za-z] " "" name "${line}")
   if(name MATCHES "^licet_[a-z_0-9]+$")
     math(EXPR c_count "${c_count} + 1")
-  elseif(name MATCHES "^licet::(Verifier::|License::|device_id|device_matches|activate_online|library_version|to_string|error_code_from_string)")
+  elseif(name MATCHES "^licet::(Verifier::|License::|device_id|device_matches|activate_online|make_activation_request|make_deactivation_request|library_version|to_string|error_code_from_string)")
   elseif(name MATCHES "^(typeinfo|typeinfo name) for licet::Verifier$")
   elseif(name MATCHES "^LICET_|^_init$|^_fini$")  # version node, ELF init/fini
   else()

@@ -173,6 +173,10 @@ class CapiErrorTest : public CapiTest, public ::testing::WithParamInterface<Erro
       make();
       TempDir dir;
       return licet_verify_file(verifier_, (dir.path() / "missing.lic").c_str(), nullptr, out);
+    } else if (name == "not_activated") {
+      TempDir dir;
+      make(dir.path().c_str());
+      return licet_verify_stored(verifier_, nullptr, out);
     }
     make();
     return check(vendor_.license_file(c), out);
@@ -211,15 +215,18 @@ INSTANTIATE_TEST_SUITE_P(EveryCode, CapiErrorTest,
                                                      LICET_MAINTENANCE_EXPIRED},
                                            ErrorCase{"device_not_bound", LICET_DEVICE_NOT_BOUND},
                                            ErrorCase{"clock_tampered", LICET_CLOCK_TAMPERED},
-                                           ErrorCase{"io_error", LICET_IO_ERROR}),
+                                           ErrorCase{"io_error", LICET_IO_ERROR},
+                                           ErrorCase{"not_activated", LICET_NOT_ACTIVATED}),
                          [](const auto& p) { return std::string(p.param.name); });
 
 TEST(CapiErrors, EnumMatchesErrorCodeNames) {
-  for (int i = 0; i <= LICET_IO_ERROR; ++i) {
+  for (int i = 0; i <= LICET_LEASE_EXPIRED; ++i) {
     EXPECT_EQ(std::string(licet_error_string(i)),
               std::string(licet::to_string(static_cast<licet::ErrorCode>(i))));
   }
-  EXPECT_STREQ(licet_error_string(LICET_IO_ERROR + 1), "unknown");
+  EXPECT_STREQ(licet_error_string(LICET_NOT_ACTIVATED), "not_activated");
+  EXPECT_STREQ(licet_error_string(LICET_LEASE_EXPIRED), "lease_expired");
+  EXPECT_STREQ(licet_error_string(LICET_LEASE_EXPIRED + 1), "unknown");
   EXPECT_STREQ(licet_error_string(-1), "unknown");
 }
 

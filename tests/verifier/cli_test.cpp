@@ -16,6 +16,7 @@
 #include "licet/common/file_io.hpp"
 #include "licet/common/license_key.hpp"
 #include "licet/common/time.hpp"
+#include "licet/keys/paserk.hpp"
 
 namespace {
 
@@ -264,6 +265,15 @@ TEST_F(CliTest, UsageErrors) {
       {"device-id", "--app", "a", "extra"},
       {"activation-request", "--app", "a"},
       {"activation-request", "--license-key", "K"},
+      {"activation-request", "--app", "a", "--license-key", "K"},
+      {"deactivation-request"},
+      {"deactivation-request", "--state-dir", "s", "--app", "a", "--device", "d"},
+      {"deactivate", "--state-dir", "s", "--public-key", vendor_.public_key},
+      {"sync", "--public-key", vendor_.public_key},
+      {"store", "--state-dir", "s", "--public-key", vendor_.public_key},
+      {"verify-stored", "--public-key", vendor_.public_key},
+      {"activate", "--server", "http://x", "--license-key", "K", "--app", "a", "--state-dir", "s",
+       "--public-key", vendor_.public_key, "--timeout", "forever"},
       {"frobnicate"},
   };
   for (const auto& args : cases) {
@@ -310,15 +320,25 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   for (auto& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   typed.insert(9, "-");
 
+  const auto state = (dir_.path() / "state").string();
   const auto before = licet::system_now();
-  auto r = cli({"activation-request", "--app", "mostagare-desktop", "--license-key", typed});
+  auto r = cli({"activation-request", "--app", "mostagare-desktop", "--license-key", typed,
+                "--state-dir", state, "--product", kProduct});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto d = parse_json(r.out);
   EXPECT_STREQ(d["type"].GetString(), "licet-activation-request");
-  EXPECT_EQ(d["version"].GetInt(), 1);
+  EXPECT_EQ(d["version"].GetInt(), 2);
   EXPECT_EQ(std::string(d["license_key"].GetString()), key);
   EXPECT_STREQ(d["device_id"].GetString(), "cli-test-device");
   EXPECT_STREQ(d["app"].GetString(), "mostagare-desktop");
+  EXPECT_STREQ(d["product"].GetString(), kProduct.c_str());
+  // The device key created in the state dir, public half only.
+  auto secret = licet::read_file(std::filesystem::path(state) / "device.key", 4096);
+  ASSERT_TRUE(secret.ok());
+  auto device_key = licet::paserk::parse_secret(secret->substr(0, secret->find('\n')));
+  ASSERT_TRUE(device_key.ok());
+  EXPECT_EQ(std::string(d["device_key"].GetString()),
+            licet::paserk::to_public(device_key->public_key()));
   EXPECT_TRUE(d["hostname"].IsString());
   EXPECT_STREQ(d["device_name"].GetString(), d["hostname"].GetString());
   EXPECT_NE(std::string(d["os"].GetString()).find("Linux"), std::string::npos);
@@ -326,22 +346,28 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   ASSERT_TRUE(created.has_value());
   EXPECT_GE(*created, before - 1);
   EXPECT_EQ(std::string(d["created"].GetString()).back(), 'Z');
-  EXPECT_EQ(d.MemberCount(), 9u);
+  EXPECT_EQ(d.MemberCount(), 11u);
 
+  // --product defaults to the app; --out writes the file atomically and prints nothing.
   const auto out = (dir_.path() / "request.json").string();
-  auto written = cli({"activation-request", "--app", "a", "--license-key", key, "--out", out});
+  auto written = cli({"activation-request", "--app", "a", "--license-key", key, "--state-dir",
+                      state, "--out", out});
   ASSERT_EQ(written.exit_code, 0) << written.err;
   EXPECT_EQ(written.out, "");
   auto text = licet::read_file(out, 1 << 16);
   ASSERT_TRUE(text.ok());
   EXPECT_STREQ(parse_json(*text)["license_key"].GetString(), key.c_str());
+  EXPECT_STREQ(parse_json(*text)["product"].GetString(), "a");
+  EXPECT_STREQ(parse_json(*text)["device_key"].GetString(), d["device_key"].GetString())
+      << "one device key per state dir";
 }
 
 TEST_F(CliTest, ActivationRequestRefusesATypo) {
   std::string key = licet::license_key::generate("MOSTAGARE");
   key.back() = key.back() == 'A' ? 'B' : 'A';  // wrong check character
   const auto out = (dir_.path() / "request.json").string();
-  auto r = cli({"activation-request", "--app", "a", "--license-key", key, "--out", out});
+  auto r = cli({"activation-request", "--app", "a", "--license-key", key, "--state-dir",
+                (dir_.path() / "state").string(), "--out", out});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("licet-verify: malformed: --license-key: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("typo"), std::string::npos) << r.err;

@@ -47,7 +47,7 @@ class StateDir : public ::testing::Test {
 TEST_F(StateDir, StoreThenVerifyStoredThenClear) {
   const Verifier v = make();
   auto none = v.verify_stored();
-  EXPECT_EQ(none.code, ErrorCode::io_error);
+  EXPECT_EQ(none.code, ErrorCode::not_activated);
   EXPECT_EQ(none.message, "no license is activated on this device");
 
   const std::string lic = vendor.mint(base_claims());
@@ -63,7 +63,7 @@ TEST_F(StateDir, StoreThenVerifyStoredThenClear) {
 
   ASSERT_TRUE(v.clear_stored().ok());
   EXPECT_FALSE(fs::exists(state / "license.lic"));
-  EXPECT_EQ(v.verify_stored().code, ErrorCode::io_error);
+  EXPECT_EQ(v.verify_stored().code, ErrorCode::not_activated);
   EXPECT_TRUE(v.clear_stored().ok());  // nothing to clear is fine
 }
 
@@ -121,6 +121,16 @@ TEST_F(StateDir, UnwritableStateDirIsAnIoError) {
   const Verifier v = test::make_verifier(cfg);
   const auto r = v.store(vendor.mint(base_claims()));
   EXPECT_EQ(r.code, ErrorCode::io_error) << r.message;
+  // Not "not activated": a store that cannot be read is a disk problem, not an empty store.
+  const auto stored = v.verify_stored();
+  EXPECT_EQ(stored.code, ErrorCode::io_error) << stored.message;
+}
+
+TEST_F(StateDir, StateDirThatIsAFileIsAnIoErrorNotNotActivated) {
+  std::ofstream(state.string()) << "not a directory";
+  const auto r = make().verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::io_error) << r.message;
+  EXPECT_NE(r.message.find("is not a directory"), std::string::npos) << r.message;
 }
 
 TEST_F(StateDir, ClockSetBackBeyondToleranceIsTampering) {

@@ -4,7 +4,9 @@ add_executable(licet-verify
   ${CMAKE_CURRENT_LIST_DIR}/args.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exit_codes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/verify_command.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/device_commands.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/cli_support.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/device_commands.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lifecycle_commands.cpp)
 target_link_libraries(licet-verify PRIVATE licet_verifier RapidJSON::RapidJSON)
 licet_warnings(licet-verify)
 # Startup dominates a one-shot check: a static C++ runtime saves the dynamic loader most of its

@@ -22,11 +22,14 @@ int exit_code_for(ErrorCode code) {
     case ErrorCode::expired:
     case ErrorCode::maintenance_expired:
     case ErrorCode::clock_tampered:
+    case ErrorCode::lease_expired:
       return kExitTime;
     case ErrorCode::revoked:
     case ErrorCode::superseded:
     case ErrorCode::stale_revocations:
       return kExitRevocation;
+    case ErrorCode::not_activated:
+      return kExitNotActivated;
   }
   return kExitMalformed;
 }

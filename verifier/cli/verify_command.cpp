@@ -3,12 +3,12 @@
 #include <rapidjson/writer.h>
 
 #include <cstdio>
-#include <iostream>
 #include <iterator>
 #include <string>
 #include <vector>
 
 #include "args.hpp"
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "licet/common/armor.hpp"
 #include "licet/common/claims.hpp"
@@ -19,47 +19,6 @@
 
 namespace licet::cli {
 namespace {
-
-constexpr std::string_view kPublicPrefix = "k4.public.";
-constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
-// --public-key: a k4.public string, or a file with one per line.
-Status collect_keys(const std::vector<std::string>& given, std::vector<std::string>& keys) {
-  for (const auto& value : given) {
-    if (value.rfind(kPublicPrefix, 0) == 0) {
-      keys.push_back(value);
-      continue;
-    }
-    auto text = read_file(value, kMaxKeyFileBytes);
-    if (!text) {
-      return make_error(text.error().code, "--public-key '" + value +
-                                               "' is neither a k4.public key nor a readable "
-                                               "file: " +
-                                               text.error().message);
-    }
-    std::size_t found = 0;
-    std::string_view rest = *text;
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      const std::string_view line = trim(rest.substr(0, nl));
-      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-      if (line.empty() || line[0] == '#') continue;
-      keys.emplace_back(line);
-      ++found;
-    }
-    if (found == 0) {
-      return make_error(ErrorCode::malformed, "key file '" + value + "' holds no public key");
-    }
-  }
-  return {};
-}
 
 Result<std::string> read_license(const std::string& path) {
   if (path != "-") return read_file(path, armor::kMaxFileBytes);
@@ -87,13 +46,6 @@ std::string claimed_product(std::string_view text) {
   auto claims = claims_from_json(parsed->payload);
   if (!claims || claims->aud.empty()) return "?";
   return claims->aud;
-}
-
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(JsonWriter& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
 void put_time(JsonWriter& w, const char* key, std::int64_t t) {
@@ -249,6 +201,16 @@ int run_verify(const std::vector<std::string>& argv) {
   if (!verifier) return report_failure(verifier.error().code, verifier.error().message, json);
   DeviceOverride device;
   device.device_id = a.get("device");
+  // --sync: the feed is downloaded first, as an app calls sync(); the check itself never waits
+  // on the network (unless the license demands a sync at every check).
+  if (a.has("sync")) {
+    const SyncResult synced = verifier->sync();
+    if (!synced.ok()) {
+      const auto status = to_string(synced.status);
+      std::fprintf(stderr, "licet-verify: note: sync %.*s: %s\n", static_cast<int>(status.size()),
+                   status.data(), synced.message.c_str());
+    }
+  }
   const VerifyResult r = verifier->verify(*text, device);
   if (!r.ok()) return report_failure(r.code, r.message, json);
   if (json) {

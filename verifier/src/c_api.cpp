@@ -8,15 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "c_api_internal.hpp"
 #include "licet/verifier.hpp"
-
-struct licet_verifier {
-  licet::Verifier verifier;
-};
-
-struct licet_result {
-  licet::VerifyResult result;
-};
 
 namespace {
 
@@ -34,8 +27,10 @@ static_assert(static_cast<int>(licet::ErrorCode::superseded) == LICET_SUPERSEDED
 static_assert(static_cast<int>(licet::ErrorCode::stale_revocations) == LICET_STALE_REVOCATIONS);
 static_assert(static_cast<int>(licet::ErrorCode::clock_tampered) == LICET_CLOCK_TAMPERED);
 static_assert(static_cast<int>(licet::ErrorCode::io_error) == LICET_IO_ERROR);
+static_assert(static_cast<int>(licet::ErrorCode::not_activated) == LICET_NOT_ACTIVATED);
+static_assert(static_cast<int>(licet::ErrorCode::lease_expired) == LICET_LEASE_EXPIRED);
 
-constexpr int kLastCode = LICET_IO_ERROR;
+constexpr int kLastCode = LICET_LEASE_EXPIRED;
 
 thread_local std::string t_last_error;
 
@@ -104,6 +99,7 @@ void licet_config_init(licet_config* config) {
   *config = licet_config{};
   config->tolerance_seconds = 300;
   config->recheck_cache = 1;
+  config->network_timeout_ms = 10000;
 }
 
 licet_error licet_verifier_new(const licet_config* config, licet_verifier** out) {
@@ -134,6 +130,7 @@ licet_error licet_verifier_new(const licet_config* config, licet_verifier** out)
     c.recheck_cache = config->recheck_cache != 0;
     c.revocations_file = str(config->revocations_file);
     c.sync_url = str(config->sync_url);
+    if (config->network_timeout_ms != 0) c.network_timeout_ms = config->network_timeout_ms;
     auto created = licet::Verifier::create(std::move(c));
     if (!created) {
       t_last_error = created.error().message;
@@ -353,29 +350,6 @@ const char* licet_version(void) {
 
 }  // extern "C"
 
-static_assert(static_cast<int>(licet::ActivationStatus::activated) == LICET_ACTIVATION_ACTIVATED);
-static_assert(static_cast<int>(licet::ActivationStatus::unavailable) ==
-              LICET_ACTIVATION_UNAVAILABLE);
-
-licet_activation licet_activate_online(const licet_verifier* verifier, const char* server_url,
-                                       const char* license_key, char* message,
-                                       std::size_t message_size) {
-  auto write_message = [&](const std::string& text) {
-    if (message == nullptr || message_size == 0) return;
-    const std::size_t n = text.size() < message_size - 1 ? text.size() : message_size - 1;
-    std::memcpy(message, text.data(), n);
-    message[n] = '\0';
-  };
-  if (verifier == nullptr || server_url == nullptr || license_key == nullptr) {
-    write_message("invalid argument: NULL");
-    return LICET_ACTIVATION_BAD_REQUEST;
-  }
-  try {
-    const auto r = licet::activate_online(verifier->verifier, server_url, license_key);
-    write_message(r.message);
-    return static_cast<licet_activation>(r.status);
-  } catch (...) {
-    write_message("out of memory");
-    return LICET_ACTIVATION_NETWORK_ERROR;
-  }
+std::string& licet_capi_last_error_slot() {
+  return t_last_error;
 }

@@ -22,6 +22,7 @@ namespace {
 constexpr std::size_t kMaxFooterBytes = 1024;
 constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
 constexpr const char* kStoreFileName = "license.lic";
+constexpr std::int64_t kMaxNetworkTimeoutMs = 600000;
 
 VerifyResult fail(Error e) {
   return VerifyResult{e.code, std::move(e.message), std::nullopt};
@@ -100,11 +101,8 @@ Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
     : config(std::move(cfg)),
       app_id(config.app_id.empty() ? config.product : config.app_id),
       keyring(std::move(ring)),
-      revocations({config.revocations_file,
-                   config.sync_url,
-                   config.state_dir,
-                   config.tolerance_seconds,
-                   {}},
+      revocations({config.revocations_file, config.sync_url, config.state_dir,
+                   config.tolerance_seconds, config.network_timeout_ms},
                   keyring) {
   if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
 }
@@ -148,6 +146,81 @@ Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) con
   // The same code `licet inspect` runs (common/verdict), so both give the same verdict.
   return licet::check_product_and_time(
       c, TimePolicy{config.product, now, config.tolerance_seconds, config.release_date});
+}
+
+Result<std::string> Verifier::Impl::read_stored() const {
+  if (config.state_dir.empty()) {
+    return make_error(ErrorCode::io_error, "no state_dir is configured for the license store");
+  }
+  const auto path = stored_license_path();
+  // not_activated only when the store is really empty; a state_dir that cannot be read (a
+  // plain file, no permission) is an io_error, so the app never offers activation for a
+  // disk problem.
+  std::error_code ec;
+  const auto dir_status = std::filesystem::status(path.parent_path(), ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return make_error(ErrorCode::io_error, "cannot read the license store " +
+                                               path.parent_path().string() + ": " + ec.message());
+  }
+  if (std::filesystem::exists(dir_status) && !std::filesystem::is_directory(dir_status)) {
+    return make_error(ErrorCode::io_error,
+                      "the license store " + path.parent_path().string() + " is not a directory");
+  }
+  const auto file_status = std::filesystem::symlink_status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return make_error(ErrorCode::io_error,
+                      "cannot read the stored license " + path.string() + ": " + ec.message());
+  }
+  if (!std::filesystem::exists(file_status)) {
+    return make_error(ErrorCode::not_activated, "no license is activated on this device");
+  }
+  auto text = read_file(path, armor::kMaxFileBytes);
+  if (!text) {
+    return make_error(ErrorCode::io_error,
+                      "the stored license cannot be read: " + text.error().message);
+  }
+  return text;
+}
+
+Result<std::string> Verifier::Impl::presented_device(const DeviceOverride& device) const {
+  if (device.device_id) {
+    if (auto why = device::invalid_device_id_reason(*device.device_id); !why.empty()) {
+      return malformed("the device ID given by the application is invalid: " + why);
+    }
+    return *device.device_id;
+  }
+  auto id = machine_device_id();
+  if (!id) return std::move(id).error();
+  return **id;
+}
+
+SyncResult Verifier::Impl::sync() const {
+  if (revocations.reads_a_file()) {
+    SyncResult r;
+    r.status = SyncStatus::nothing_to_sync;
+    r.message = "the revocation feed comes from the file " + config.revocations_file +
+                ", which every check reads";
+    return r;
+  }
+  std::string url = revocations.default_sync_url();
+  if (url.empty()) {
+    // The stored license may name the feed (its signature checked: a URL is followed only
+    // when the vendor signed it).
+    if (auto text = read_stored()) {
+      if (auto checked = authenticate(*text); checked && (*checked)->claims.sync) {
+        url = (*checked)->claims.sync->url;
+      }
+    }
+  }
+  if (url.empty()) {
+    SyncResult r;
+    r.status = SyncStatus::nothing_to_sync;
+    r.message =
+        "no revocation feed to sync: none is configured (sync_url) and no license checked or "
+        "stored names one";
+    return r;
+  }
+  return revocations.sync(url, now());
 }
 
 Result<const std::string*> Verifier::Impl::machine_device_id() const {
@@ -236,6 +309,9 @@ Result<Verifier> Verifier::create(VerifierConfig config) {
         (*config.release_date < kMinTime || *config.release_date > kMaxTime)) {
       return malformed("release_date is out of range");
     }
+    if (config.network_timeout_ms < 1 || config.network_timeout_ms > kMaxNetworkTimeoutMs) {
+      return malformed("network_timeout_ms must be between 1 and 600000 (ten minutes)");
+    }
     keys::Keyring ring;
     for (std::size_t i = 0; i < config.public_keys.size(); ++i) {
       auto added = ring.add(config.public_keys[i]);
@@ -286,22 +362,12 @@ VerifyResult Verifier::store(std::string_view license_text, const DeviceOverride
 VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
   return guarded_result([&] {
     if (!impl_) return fail(moved_from());
-    if (impl_->config.state_dir.empty()) {
-      return fail(ErrorCode::io_error, "no state_dir is configured for the license store");
-    }
-    const auto path = impl_->stored_license_path();
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
-      return fail(ErrorCode::io_error, "no license is activated on this device");
-    }
-    auto text = read_file(path, armor::kMaxFileBytes);
-    if (!text) {
-      return fail(ErrorCode::io_error,
-                  "the stored license cannot be read: " + text.error().message);
-    }
+    auto text = impl_->read_stored();
+    if (!text) return fail(std::move(text).error());
     auto result = impl_->verify(*text, device);
     if (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature) {
-      result.message = "the stored license " + path.string() + " is damaged: " + result.message;
+      result.message = "the stored license " + impl_->stored_license_path().string() +
+                       " is damaged: " + result.message;
     }
     return result;
   });
@@ -325,6 +391,40 @@ Status Verifier::clear_stored() const {
     return make_error(ErrorCode::io_error,
                       std::string("cannot remove the stored license: ") + e.what());
   }
+}
+
+SyncResult Verifier::sync() const noexcept {
+  try {
+    if (!impl_) {
+      SyncResult r;
+      r.status = SyncStatus::io_error;
+      r.message = moved_from().message;
+      return r;
+    }
+    return impl_->sync();
+  } catch (const std::exception& e) {
+    SyncResult r;
+    r.status = SyncStatus::io_error;
+    r.message = std::string("sync failed: ") + e.what();
+    return r;
+  }
+}
+
+Status Verifier::start_background_sync(std::int64_t period_seconds,
+                                       SyncFailureCallback on_failure) const {
+  return guarded([&]() -> Status {
+    if (!impl_) return moved_from();
+    if (period_seconds < 1) return malformed("the background sync period must be >= 1 second");
+    const Impl* impl = impl_.get();
+    impl_->background.start(
+        std::chrono::seconds(period_seconds), [impl] { return impl->sync(); },
+        std::move(on_failure));
+    return {};
+  });
+}
+
+void Verifier::stop_background_sync() const noexcept {
+  if (impl_) impl_->background.stop();
 }
 
 const VerifierConfig& Verifier::config() const {

@@ -12,6 +12,7 @@
 #include "licet/common/claims.hpp"
 #include "licet/keys/keyring.hpp"
 #include "licet/verifier.hpp"
+#include "lifecycle/background_sync.hpp"
 #include "recheck_cache.hpp"
 #include "revocation/checker.hpp"
 
@@ -46,6 +47,17 @@ struct Verifier::Impl {
   UnixTime now() const;
   std::filesystem::path stored_license_path() const;
 
+  // The stored license's text: not_activated when the store is empty, io_error when it cannot
+  // be read (a state_dir that is a file, no permission) or no state_dir is configured.
+  Result<std::string> read_stored() const;
+
+  // The device ID a check presents: the app's override, else this machine's for app_id.
+  Result<std::string> presented_device(const DeviceOverride& device) const;
+
+  // Verifier::sync: the feed URL is config.sync_url, else the last license checked's, else the
+  // stored license's.
+  SyncResult sync() const;
+
  private:
   // This machine's ID, computed once per Verifier (reading /sys and hashing costs more than
   // the signature check would), then read without a lock.
@@ -53,6 +65,10 @@ struct Verifier::Impl {
   mutable std::mutex device_mutex_;
   mutable std::unique_ptr<const std::string> machine_device_id_;
   mutable std::atomic<const std::string*> machine_device_id_ptr_{nullptr};
+
+ public:
+  // Last, so it is destroyed first: its thread uses everything above.
+  mutable detail::BackgroundSync background;
 };
 
 }  // namespace licet

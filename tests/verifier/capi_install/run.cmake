@@ -66,3 +66,25 @@ string(STRIP "${LAST_OUTPUT}" libdir)
 run(${C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror ${extra} ${SOURCE_DIR}/consumer.c
     -o ${WORK_DIR}/consumer_pkgconfig ${flags} -Wl,-rpath,${libdir})
 expect_consumer(${WORK_DIR}/consumer_pkgconfig)
+
+# The static recipe of docs/INTEGRATION.md: `pkg-config --static --libs licet` with
+# -Wl,-Bstatic -llicet -Wl,-Bdynamic in place of -llicet. It needs no static library the system
+# lacks (libcurl, and with it -llber -lldap -lzstd…, is never linked).
+run(${PKG_CONFIG} --cflags licet)
+string(STRIP "${LAST_OUTPUT}" cflags)
+separate_arguments(cflags UNIX_COMMAND "${cflags}")
+run(${PKG_CONFIG} --static --libs licet)
+string(STRIP "${LAST_OUTPUT}" static_libs)
+if(static_libs MATCHES "curl|ldap|lber|zstd")
+  message(FATAL_ERROR "pkg-config --static --libs licet names libcurl's libraries: ${static_libs}")
+endif()
+string(REPLACE "-llicet" "-Wl,-Bstatic -llicet -Wl,-Bdynamic" static_libs "${static_libs}")
+separate_arguments(static_libs UNIX_COMMAND "${static_libs}")
+run(${C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror ${extra} ${SOURCE_DIR}/consumer.c
+    -o ${WORK_DIR}/consumer_pkgconfig_static ${cflags} ${static_libs})
+find_program(LDD ldd REQUIRED)
+run(${LDD} ${WORK_DIR}/consumer_pkgconfig_static)
+if(LAST_OUTPUT MATCHES "liblicet")
+  message(FATAL_ERROR "the static recipe linked liblicet.so:\n${LAST_OUTPUT}")
+endif()
+expect_consumer(${WORK_DIR}/consumer_pkgconfig_static)

@@ -1,13 +1,46 @@
 #include "revocation/checker.hpp"
 
+#include <algorithm>
+
 #include "licet/common/file_io.hpp"
 #include "licet/common/verdict.hpp"
+#include "net/http_client.hpp"
 
 namespace licet::detail {
 namespace {
 
 std::string seconds(std::int64_t s) {
   return std::to_string(s) + " s";
+}
+
+SyncResult sync_result(SyncStatus status, std::string message, const std::string& url,
+                       long http = 0, ErrorCode code = ErrorCode::ok) {
+  SyncResult r;
+  r.status = status;
+  r.message = std::move(message);
+  r.url = url;
+  r.http_status = static_cast<int>(http);
+  r.code = code;
+  return r;
+}
+
+SyncStatus status_of(net::Failure f) {
+  switch (f) {
+    case net::Failure::timeout:
+      return SyncStatus::timeout;
+    case net::Failure::tls:
+      return SyncStatus::tls_error;
+    case net::Failure::unavailable:
+      return SyncStatus::unavailable;
+    case net::Failure::too_large:
+    case net::Failure::protocol:
+      return SyncStatus::server_error;
+    case net::Failure::none:
+    case net::Failure::bad_url:
+    case net::Failure::connect:
+      break;
+  }
+  return SyncStatus::network_error;
 }
 
 }  // namespace
@@ -45,53 +78,80 @@ Status RevocationChecker::refresh_from_file(UnixTime now, bool& confirmed) {
   return {};
 }
 
-void RevocationChecker::maybe_sync(const std::string& url, const Claims& claims, UnixTime now,
-                                   bool& confirmed) {
-  const bool strict = claims.sync && claims.sync->max_age == 0;
-  bool due = !store_.current() || !store_.is_current(now);
-  if (claims.sync) {
-    // Refresh halfway through max_age, so one failed attempt does not make the license stale.
-    due = due || strict || now - store_.verified_at() >= claims.sync->max_age / 2;
+std::string RevocationChecker::default_sync_url() const {
+  if (!settings_.sync_url.empty()) return settings_.sync_url;
+  std::lock_guard lock(mutex_);
+  return last_url_;
+}
+
+SyncResult RevocationChecker::sync(const std::string& url, UnixTime now) {
+  std::string etag;
+  {
+    std::lock_guard lock(mutex_);
+    store_.load_cache();
+    // Revalidate only a feed that came from this URL and is still current: a 304 then renews it.
+    if (store_.current() && store_.url() == url && store_.is_current(now)) etag = store_.etag();
+  }
+
+  net::Request request;
+  request.url = url;
+  request.if_none_match = etag;
+  request.timeout_ms = static_cast<long>(settings_.network_timeout_ms);
+  request.connect_timeout_ms = std::min(request.connect_timeout_ms, request.timeout_ms);
+  request.max_bytes = feed::kMaxFeedBytes;
+  net::Response answer = net::perform(request);  // no lock held: checks go on meanwhile
+
+  std::lock_guard lock(mutex_);
+  SyncResult result;
+  if (!answer.ok()) {
+    result =
+        sync_result(status_of(answer.failure),
+                    "cannot download the revocation feed from " + url + ": " + answer.message, url);
+  } else if (answer.status == 304 && !etag.empty()) {
+    const Status st = store_.confirm(now);
+    result = st ? sync_result(SyncStatus::unchanged, "", url, answer.status)
+                : sync_result(
+                      st.code() == ErrorCode::io_error ? SyncStatus::io_error : SyncStatus::refused,
+                      "revocation feed from " + url + ": " + st.error().message, url, answer.status,
+                      st.code());
+  } else if (answer.status != 200) {
+    result = sync_result(SyncStatus::server_error,
+                         "the server answered HTTP " + std::to_string(answer.status) +
+                             " for the revocation feed at " + url,
+                         url, answer.status);
   } else {
-    due = due || now - store_.verified_at() >= kOfflineRefresh;
+    const auto before = store_.current();
+    const Status st = store_.offer(std::move(answer.body), now, url, answer.etag);
+    if (st) {
+      const bool same = before && store_.current() == before;
+      result =
+          sync_result(same ? SyncStatus::unchanged : SyncStatus::updated, "", url, answer.status);
+    } else if (st.code() == ErrorCode::io_error) {
+      result = sync_result(SyncStatus::io_error, st.error().message, url, answer.status, st.code());
+    } else {
+      result = sync_result(SyncStatus::refused,
+                           "revocation feed from " + url + " refused: " + st.error().message, url,
+                           answer.status, st.code());
+    }
   }
-  if (!due) return;
-  if (!strict && last_attempt_failed_ && now >= last_attempt_ &&
-      now - last_attempt_ < kRetryAfterFailure) {
-    return;
-  }
-  last_attempt_ = now;
-  last_attempt_failed_ = true;
-  const std::string etag =
-      store_.current() && store_.url() == url && store_.is_current(now) ? store_.etag() : "";
-  auto fetched = fetch_feed(url, etag, settings_.fetch);
-  if (!fetched) {
-    last_failure_ = fetched.error().message;
-    return;
-  }
-  Status st = fetched->not_modified
-                  ? store_.confirm(now)
-                  : store_.offer(std::move(fetched->body), now, url, fetched->etag);
-  if (!st) {
-    last_failure_ = "revocation feed from " + url + " refused: " + st.error().message;
-    return;
-  }
-  last_attempt_failed_ = false;
-  last_failure_.clear();
-  confirmed = true;
+  last_failure_ = result.ok() ? std::string() : result.message;
+  return result;
 }
 
 Status RevocationChecker::check(const Claims& claims, std::string_view kid, UnixTime now) {
+  bool confirmed = false;  // a feed source vouched for the current feed during this check
+  const bool strict = claims.sync && claims.sync->max_age == 0;
+  const std::string& url = !settings_.sync_url.empty() ? settings_.sync_url
+                           : claims.sync               ? claims.sync->url
+                                                       : settings_.sync_url;
+  // The only check that goes online: this license demands a sync at every check.
+  if (strict && settings_.file.empty() && !url.empty()) confirmed = sync(url, now).ok();
+
   std::lock_guard lock(mutex_);
   store_.load_cache();
-  bool confirmed = false;  // a feed source vouched for the current feed during this check
+  if (claims.sync && last_url_ != claims.sync->url) last_url_ = claims.sync->url;
   if (!settings_.file.empty()) {
     if (auto st = refresh_from_file(now, confirmed); !st) return st;
-  } else {
-    const std::string& url = !settings_.sync_url.empty() ? settings_.sync_url
-                             : claims.sync               ? claims.sync->url
-                                                         : settings_.sync_url;
-    if (!url.empty()) maybe_sync(url, claims, now, confirmed);
   }
 
   // Whatever feed is held, however old, still counts: a revocation never expires.
@@ -111,12 +171,12 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
   }
   if (!store_.current() || store_.verified_at() == 0) {
     return make_error(ErrorCode::stale_revocations,
-                      "this license needs a revocation feed no older than " + seconds(max_age) +
-                          " and none has been verified yet" + why);
+                      "sync needed: this license needs a revocation feed no older than " +
+                          seconds(max_age) + " and none has been verified yet" + why);
   }
   if (now - store_.verified_at() > max_age) {
     return make_error(ErrorCode::stale_revocations,
-                      "the revocation feed was last verified at " +
+                      "sync needed: the revocation feed was last verified at " +
                           format_rfc3339(store_.verified_at()) + ", more than " + seconds(max_age) +
                           " ago; connect to the internet to refresh it" + why);
   }

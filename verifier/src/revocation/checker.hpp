@@ -1,6 +1,8 @@
 // Revocation policy of a Verifier: where the feed comes from (a file, or a URL synced over
-// HTTP), when to sync, and what a license's `sync` claim demands. Policy: docs/SECURITY.md and
-// docs/OPERATIONS.md, "Revocation feed".
+// HTTP), what a license's `sync` claim demands, and the network rule: a check never waits on the
+// network, except for a license whose policy demands a sync at every check (max_age 0), and then
+// within network_timeout_ms and without holding the lock. Other refreshes happen in sync().
+// Policy: docs/SECURITY.md and docs/OPERATIONS.md, "Revocation feed".
 #pragma once
 
 #include <filesystem>
@@ -11,8 +13,8 @@
 
 #include "licet/common/claims.hpp"
 #include "licet/common/error.hpp"
+#include "licet/verifier.hpp"
 #include "revocation/feed_store.hpp"
-#include "revocation/fetch.hpp"
 
 namespace licet::detail {
 
@@ -21,35 +23,37 @@ struct RevocationSettings {
   std::string sync_url;  // VerifierConfig::sync_url (else the token's sync.url)
   std::filesystem::path state_dir;
   std::int64_t tolerance = 300;
-  FetchOptions fetch;
+  std::int64_t network_timeout_ms = 10000;  // VerifierConfig::network_timeout_ms
 };
 
 class RevocationChecker {
  public:
-  // Without a `sync` claim, a synced feed is refreshed at most this often.
-  static constexpr std::int64_t kOfflineRefresh = 3600;
-  // After a failed sync, the next attempt waits this long (max_age 0 always tries).
-  static constexpr std::int64_t kRetryAfterFailure = 60;
-
   RevocationChecker(RevocationSettings settings, const keys::Keyring& keyring);
 
   // ok, revoked, superseded or stale_revocations (or the feed file's own error when a
   // configured file cannot be used). `kid` is the k4.pid that signed the license.
   Status check(const Claims& claims, std::string_view kid, UnixTime now);
 
+  // Downloads the feed from `url`, verifies it and installs it (or confirms the one held, on a
+  // 304). Holds the lock only around the store, never while waiting for the server.
+  SyncResult sync(const std::string& url, UnixTime now);
+
+  // The URL sync() uses when the app names none: the configured one, else the sync.url of the
+  // last license checked; "" when neither exists.
+  std::string default_sync_url() const;
+  bool reads_a_file() const { return !settings_.file.empty(); }
+
  private:
   Status refresh_from_file(UnixTime now, bool& confirmed);
-  void maybe_sync(const std::string& url, const Claims& claims, UnixTime now, bool& confirmed);
 
   RevocationSettings settings_;
-  std::mutex mutex_;  // one sync at a time; checks wait for it
+  mutable std::mutex mutex_;  // guards everything below; never held during a download
   FeedStore store_;
   std::optional<std::filesystem::file_time_type> file_mtime_;
   std::uintmax_t file_size_ = 0;
   std::optional<Error> file_error_;  // why the configured file was refused, until it changes
-  UnixTime last_attempt_ = 0;
-  bool last_attempt_failed_ = false;
-  std::string last_failure_;
+  std::string last_url_;             // the sync.url of the last license checked
+  std::string last_failure_;         // why the last sync failed; "" after a success
 };
 
 }  // namespace licet::detail

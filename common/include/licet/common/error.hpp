@@ -24,6 +24,8 @@ enum class ErrorCode {
   stale_revocations,
   clock_tampered,
   io_error,
+  not_activated,  // the local license store holds no license: show the activation screen
+  lease_expired,  // a floating lease ran out: renew it or check out again
 };
 
 // The stable snake_case name used in JSON output, C ABI strings and docs.
@@ -40,7 +42,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const noexcept { return value_.has_value(); }
