@@ -160,6 +160,26 @@ TEST_F(Activation, RefusesBadInputWithPreciseErrors) {
   EXPECT_EQ(srv.stop(), 0);
 }
 
+// The body is one strict JSON document: a byte-order mark before it, or a NUL byte and more
+// JSON after it, is refused before anything is bound (attack D16).
+TEST_F(Activation, RefusesAByteOrderMarkOrANulInTheBody) {
+  const std::string key = ledger.issue(2);
+  ServerProcess srv(ledger);
+  auto c = srv.client();
+  auto bom = post(c, "/v1/activate", "\xEF\xBB\xBF" + activate_body(key, "device-1"));
+  EXPECT_EQ(bom.status, 400) << bom.body;
+  EXPECT_EQ(bom.error, "bad_request");
+  EXPECT_NE(bom.body.find("byte-order mark"), std::string::npos) << bom.body;
+  auto nul = post(c, "/v1/activate",
+                  activate_body(key, "device-1") + std::string(1, '\0') +
+                      activate_body(key, "device-2"));
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  EXPECT_EQ(nul.error, "bad_request");
+  EXPECT_NE(nul.body.find("NUL byte"), std::string::npos) << nul.body;
+  EXPECT_EQ(seats_bound(ledger, key), 0);
+  EXPECT_EQ(srv.stop(), 0);
+}
+
 TEST_F(Activation, RevokedAndExpiredLicensesAreRefused) {
   const std::string revoked = ledger.issue(3);
   const std::string expiring = ledger.issue(3, {"--days", "1"});

@@ -161,6 +161,30 @@ TEST_F(Verify, SignedButInvalidClaimsAreMalformed) {
   expect(verifier.verify(sign(json)), ErrorCode::malformed, "seats");
 }
 
+// Validly signed, but not one strict JSON document: a byte-order mark before it, or a NUL and
+// a second document after it, would let another JSON reader see other claims (attack D16).
+TEST_F(Verify, SignedClaimsWithAByteOrderMarkOrANulAreMalformed) {
+  const auto sign = [&](std::string_view payload) {
+    return paseto::sign(payload, vendor.secret, vendor.footer());
+  };
+  const std::string json = claims_to_json(base_claims());
+  expect(verifier.verify(sign(json)), ErrorCode::ok);
+  expect(verifier.verify(sign("\xEF\xBB\xBF" + json)), ErrorCode::malformed, "byte-order mark");
+  expect(verifier.verify(sign(json + std::string(1, '\0') + R"({"aud":"other"} ]] garbage)")),
+         ErrorCode::malformed, "NUL byte");
+  expect(verifier.verify(sign(json + std::string(1, '\0'))), ErrorCode::malformed, "NUL byte");
+}
+
+TEST_F(Verify, FooterWithAByteOrderMarkOrANulIsMalformed) {
+  const Claims c = base_claims();
+  expect(verifier.verify(vendor.mint(c, "\xEF\xBB\xBF" + vendor.footer())), ErrorCode::malformed,
+         "byte-order mark");
+  expect(verifier.verify(vendor.mint(c, vendor.footer() + std::string(1, '\0') + "junk")),
+         ErrorCode::malformed, "NUL byte");
+  expect(verifier.verify(vendor.mint(c, vendor.footer() + std::string(1, '\0'))),
+         ErrorCode::malformed, "NUL byte");
+}
+
 TEST_F(Verify, SeveralTrustedKeysDuringRotation) {
   Vendor old_key;
   VerifierConfig cfg = config_for(vendor, clock);
