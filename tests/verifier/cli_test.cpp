@@ -2,13 +2,16 @@
 // key files, usage errors, device-id and activation-request.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "capi_testkit.hpp"
@@ -231,6 +234,40 @@ TEST_F(CliTest, PublicKeyFromFileAndRepeated) {
 TEST_F(CliTest, ReadsStdin) {
   auto r = cli({"--public-key", vendor_.public_key, "-"}, vendor_.license_file(claims()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// docs/FORMAT.md, "License file": over 2 MiB is malformed, from a file or from stdin.
+TEST_F(CliTest, OversizedLicenseIsMalformed) {
+  std::string text = vendor_.license_file(claims());
+  text.resize(licet::armor::kMaxFileBytes + 1, '\n');
+  const auto path = dir_.write("big.lic", text);
+  auto r = cli({"--public-key", vendor_.public_key, path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("licet-verify: malformed: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("larger than 2097152 bytes"), std::string::npos) << r.err;
+  auto piped = cli({"--public-key", vendor_.public_key, "-"}, text);
+  EXPECT_EQ(piped.exit_code, 2);
+  EXPECT_EQ(piped.err.rfind("licet-verify: malformed: ", 0), 0u) << piped.err;
+}
+
+// A pipe is read to its end as `cat` would (process substitution, a FIFO a script fills); a
+// device is refused without being read.
+TEST_F(CliTest, LicenseFromAPipeButNotFromADevice) {
+  const auto fifo = dir_.path() / "license.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string text = vendor_.license_file(claims());
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);  // opens once licet-verify opens the read end
+    out << text;
+  });
+  auto r = cli({"--public-key", vendor_.public_key, fifo.string()});
+  writer.join();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto dev = cli({"--public-key", vendor_.public_key, "/dev/zero"});
+  EXPECT_EQ(dev.exit_code, 2);
+  EXPECT_NE(dev.err.find("licet-verify: io_error: /dev/zero is a character device"),
+            std::string::npos)
+      << dev.err;
 }
 
 TEST_F(CliTest, DeviceFromAppUsesThisMachinesId) {

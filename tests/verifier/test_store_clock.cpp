@@ -1,8 +1,12 @@
 // The local license store and the clock guard in state_dir.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "verifier_test_support.hpp"
@@ -105,6 +109,31 @@ TEST_F(StateDir, DamagedStoreIsReportedAndLeftAlone) {
   const auto forged = v.verify_stored();
   EXPECT_EQ(forged.code, ErrorCode::bad_signature);
   EXPECT_NE(forged.message.find("damaged"), std::string::npos) << forged.message;
+}
+
+TEST_F(StateDir, OversizedStoreIsReportedAsDamaged) {
+  const Verifier v = make();
+  ASSERT_TRUE(v.store(vendor.mint(base_claims())).ok());
+  std::ofstream(state / "license.lic", std::ios::app) << std::string(armor::kMaxFileBytes, '\n');
+  const auto r = v.verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::malformed) << r.message;
+  EXPECT_NE(r.message.find("damaged"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("larger than 2097152 bytes"), std::string::npos) << r.message;
+}
+
+TEST_F(StateDir, StoreThatIsAFifoIsRefusedWithoutBlocking) {
+  const Verifier v = make();
+  fs::create_directories(state);
+  ASSERT_EQ(::mkfifo((state / "license.lic").c_str(), 0600), 0);
+  auto pending = std::async(std::launch::async, [&] { return v.verify_stored(); });
+  if (pending.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    ADD_FAILURE() << "verify_stored blocked on a FIFO";
+    const int fd = ::open((state / "license.lic").c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+  }
+  const auto r = pending.get();
+  EXPECT_EQ(r.code, ErrorCode::io_error) << r.message;
+  EXPECT_NE(r.message.find("is a FIFO, not a regular file"), std::string::npos) << r.message;
 }
 
 TEST_F(StateDir, StoreNeedsAStateDir) {

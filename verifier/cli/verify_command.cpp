@@ -61,15 +61,21 @@ Status collect_keys(const std::vector<std::string>& given, std::vector<std::stri
   return {};
 }
 
+// A regular file, or a pipe read to its end like `cat` would (a FIFO waits for its writer: a
+// person or a script chose it, e.g. <(ssh host cat license.lic)); devices, sockets and
+// directories are refused. Over 2 MiB is malformed, as docs/FORMAT.md says for license files.
 Result<std::string> read_license(const std::string& path) {
-  if (path != "-") return read_file(path, armor::kMaxFileBytes);
+  if (path != "-") {
+    return read_file(path, armor::kMaxFileBytes, {FileKind::regular_or_pipe, ErrorCode::malformed});
+  }
   std::string text;
   char buf[4096];
   std::size_t n = 0;
   while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
     text.append(buf, n);
     if (text.size() > armor::kMaxFileBytes) {
-      return make_error(ErrorCode::io_error, "stdin: larger than a license file can be");
+      return make_error(ErrorCode::malformed, "stdin: larger than a license file can be (" +
+                                                  std::to_string(armor::kMaxFileBytes) + " bytes)");
     }
   }
   if (std::ferror(stdin)) return make_error(ErrorCode::io_error, "stdin: read error");

@@ -21,6 +21,7 @@ namespace {
 constexpr std::size_t kMaxFooterBytes = 1024;
 constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
 constexpr const char* kStoreFileName = "license.lic";
+constexpr ReadOptions kLicenseFileRead{FileKind::regular, ErrorCode::malformed};
 
 VerifyResult fail(Error e) {
   return VerifyResult{e.code, std::move(e.message), std::nullopt};
@@ -279,7 +280,9 @@ VerifyResult Verifier::verify(std::string_view license_text, const DeviceOverrid
 VerifyResult Verifier::verify_file(const std::string& path, const DeviceOverride& device) const {
   return guarded_result([&] {
     if (!impl_) return fail(moved_from());
-    auto text = read_file(path, armor::kMaxFileBytes);
+    // A regular file only: a FIFO would block the application, a device is no license file.
+    // Over the size limit is malformed, as for license text in memory (docs/FORMAT.md).
+    auto text = read_file(path, armor::kMaxFileBytes, kLicenseFileRead);
     if (!text) return fail(std::move(text).error());
     return impl_->verify(*text, device);
   });
@@ -316,7 +319,11 @@ VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
     if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
       return fail(ErrorCode::io_error, "no license is activated on this device");
     }
-    auto text = read_file(path, armor::kMaxFileBytes);
+    auto text = read_file(path, armor::kMaxFileBytes, kLicenseFileRead);
+    if (!text && text.code() == ErrorCode::malformed) {
+      return fail(ErrorCode::malformed,
+                  "the stored license " + path.string() + " is damaged: " + text.error().message);
+    }
     if (!text) {
       return fail(ErrorCode::io_error,
                   "the stored license cannot be read: " + text.error().message);
