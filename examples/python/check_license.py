@@ -29,6 +29,7 @@ class LicetConfig(ctypes.Structure):
         ("recheck_cache", ctypes.c_int),
         ("revocations_file", ctypes.c_char_p),
         ("sync_url", ctypes.c_char_p),
+        ("allow_device_id_override", ctypes.c_int),
     ]
 
 

@@ -82,7 +82,8 @@ TEST_F(CliTest, JsonValidOutput) {
   c.meta = {{"order", "1001"}};
   c.rev = 2;
   const auto path = file("valid.lic", c);
-  auto r = cli({"--public-key", vendor_.public_key, "--product", kProduct, "--json", path});
+  auto r = cli({"--public-key", vendor_.public_key, "--product", kProduct, "--allow-device-id-env",
+                "--json", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto d = parse_json(r.out);
   ASSERT_TRUE(d["valid"].IsBool());
@@ -270,12 +271,20 @@ TEST_F(CliTest, LicenseFromAPipeButNotFromADevice) {
       << dev.err;
 }
 
-TEST_F(CliTest, DeviceFromAppUsesThisMachinesId) {
+// The child's LICET_DEVICE_ID is the ID printed in the license: a copied file with the variable
+// set passes only with --allow-device-id-env (docs/SECURITY.md, "Device ID override").
+TEST_F(CliTest, DeviceFromTheEnvironmentOnlyWhenAllowed) {
   Claims c = claims();
-  c.devices = std::vector<std::string>{"cli-test-device"};  // LICET_DEVICE_ID of the child
+  c.devices = std::vector<std::string>{"cli-test-device"};
   const auto path = file("bound.lic", c);
-  auto r = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop", path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto copied = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop", path});
+  EXPECT_NE(copied.exit_code, 0) << copied.err;
+  EXPECT_TRUE(copied.err.rfind("licet-verify: device_not_bound: ", 0) == 0 ||
+              copied.err.rfind("licet-verify: io_error: this machine has no", 0) == 0)
+      << copied.err;
+  auto allowed = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop",
+                      "--allow-device-id-env", path});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
   auto other = cli({"--public-key", vendor_.public_key, "--device", "elsewhere", path});
   EXPECT_EQ(other.exit_code, 4) << other.err;
 }
@@ -334,10 +343,15 @@ TEST_F(CliTest, ActivateNeedsItsOptions) {
   EXPECT_EQ(cli({"activate", "--server"}).exit_code, 1);
 }
 
-TEST_F(CliTest, DeviceIdPrintsTheOverride) {
-  auto r = cli({"device-id", "--app", "mostagare"});
+TEST_F(CliTest, DeviceIdPrintsTheOverrideOnlyWhenAllowed) {
+  auto r = cli({"device-id", "--app", "mostagare", "--allow-device-id-env"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "cli-test-device\n");
+  auto own = cli({"device-id", "--app", "mostagare"});
+  EXPECT_NE(own.out, "cli-test-device\n");
+  if (own.exit_code == 0) {
+    EXPECT_EQ(own.out.rfind("ld1.", 0), 0u) << own.out;
+  }
 }
 
 TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
@@ -348,7 +362,8 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   typed.insert(9, "-");
 
   const auto before = licet::system_now();
-  auto r = cli({"activation-request", "--app", "mostagare-desktop", "--license-key", typed});
+  auto r = cli({"activation-request", "--app", "mostagare-desktop", "--license-key", typed,
+                "--allow-device-id-env"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto d = parse_json(r.out);
   EXPECT_STREQ(d["type"].GetString(), "licet-activation-request");
@@ -366,7 +381,8 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   EXPECT_EQ(d.MemberCount(), 9u);
 
   const auto out = (dir_.path() / "request.json").string();
-  auto written = cli({"activation-request", "--app", "a", "--license-key", key, "--out", out});
+  auto written = cli({"activation-request", "--app", "a", "--license-key", key, "--out", out,
+                      "--allow-device-id-env"});
   ASSERT_EQ(written.exit_code, 0) << written.err;
   EXPECT_EQ(written.out, "");
   auto text = licet::read_file(out, 1 << 16);

@@ -47,21 +47,22 @@ void put(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const s
 }  // namespace
 
 int run_device_id(const std::vector<std::string>& argv) {
-  const ParseOutcome parsed = parse_args(argv, {{"app"}});
+  const ParseOutcome parsed = parse_args(argv, {{"app"}, {"allow-device-id-env", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   if (!parsed.args.positionals.empty()) {
     return usage_error("device-id: unexpected argument '" + parsed.args.positionals[0] + "'");
   }
   const auto app = parsed.args.get("app");
   if (!app) return usage_error("device-id: --app is required");
-  auto id = device_id(*app);
+  auto id = device_id(*app, parsed.args.has("allow-device-id-env"));
   if (!id) return fail(id.error());
   std::printf("%s\n", id->c_str());
   return kExitValid;
 }
 
 int run_activation_request(const std::vector<std::string>& argv) {
-  const ParseOutcome parsed = parse_args(argv, {{"app"}, {"license-key"}, {"out"}});
+  const ParseOutcome parsed =
+      parse_args(argv, {{"app"}, {"license-key"}, {"out"}, {"allow-device-id-env", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
   if (!a.positionals.empty()) {
@@ -77,7 +78,7 @@ int run_activation_request(const std::vector<std::string>& argv) {
     return fail(make_error(canonical.error().code, "--license-key: " + canonical.error().message +
                                                        "; check the key for a typo"));
   }
-  auto id = device_id(*app);
+  auto id = device_id(*app, a.has("allow-device-id-env"));
   if (!id) return fail(id.error());
 
   const std::string host = host_name();
@@ -119,6 +120,7 @@ int run_activate(const std::vector<std::string>& argv) {
                                                 {"public-key", true, true},
                                                 {"product"},
                                                 {"device"},
+                                                {"allow-device-id-env", false},
                                                 {"json", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
@@ -146,6 +148,7 @@ int run_activate(const std::vector<std::string>& argv) {
   cfg.app_id = *a.get("app");
   cfg.product = a.get("product").value_or(cfg.app_id);
   cfg.state_dir = *a.get("state-dir");
+  cfg.allow_device_id_override = a.has("allow-device-id-env");
   auto verifier = Verifier::create(cfg);
   if (!verifier) return fail(verifier.error());
   ActivationOptions opt;

@@ -16,14 +16,17 @@ const char* const kHelpText =
 Usage:
   licet-verify [verify] --public-key K4_OR_FILE [--product P] [--device ID | --app APP_ID]
                [--state-dir DIR] [--revocations FILE | --sync URL] [--release-date DATE]
-               [--json] LICENSE_FILE
-  licet-verify device-id --app APP_ID
+               [--allow-device-id-env] [--json] LICENSE_FILE
+  licet-verify device-id --app APP_ID [--allow-device-id-env]
   licet-verify activation-request --app APP_ID --license-key KEY [--out FILE]
+               [--allow-device-id-env]
   licet-verify activate --server URL --license-key KEY --app APP_ID --state-dir DIR
-               --public-key K4_OR_FILE [--product P] [--device ID] [--json]
+               --public-key K4_OR_FILE [--product P] [--device ID] [--allow-device-id-env]
+               [--json]
   licet-verify --help | --version
 
-verify (the default command) checks LICENSE_FILE ("-" reads stdin):
+verify (the default command) checks LICENSE_FILE ("-" reads stdin; a pipe such as <(…) works,
+a device or directory is refused):
   --public-key K4_OR_FILE  a trusted "k4.public.…" key, or a file with one key per line
                            ("#" comments allowed); repeat to trust several keys
   --product P              the product the license must be for; when omitted, the license's
@@ -35,10 +38,14 @@ verify (the default command) checks LICENSE_FILE ("-" reads stdin):
   --sync URL               sync the revocation feed from URL
   --release-date DATE      this build's release date (YYYY-MM-DD or RFC 3339), checked
                            against the license's maintenance date
+  --allow-device-id-env    take this machine's device ID from LICET_DEVICE_ID when it is set
+                           (support scripts, containers); without it the variable is ignored,
+                           as in applications that do not opt in
   --json                   print {"valid":true,"claims":{…}} or
                            {"valid":false,"error":"<code>","message":"…"} on stdout
 
-device-id prints this machine's device ID for APP_ID (LICET_DEVICE_ID overrides it).
+device-id prints this machine's device ID for APP_ID (LICET_DEVICE_ID instead, with
+--allow-device-id-env).
 activation-request writes an offline activation request (JSON) for the vendor to answer with
 `licet activation respond`; to stdout, or atomically to --out FILE.
 activate asks a `licet serve` activation server for a seat for this device, then verifies the

@@ -213,6 +213,7 @@ int run_verify(const std::vector<std::string>& argv) {
                                                 {"revocations"},
                                                 {"sync"},
                                                 {"release-date"},
+                                                {"allow-device-id-env", false},
                                                 {"json", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
@@ -246,6 +247,7 @@ int run_verify(const std::vector<std::string>& argv) {
   config.state_dir = a.get("state-dir").value_or("");
   config.revocations_file = a.get("revocations").value_or("");
   config.sync_url = a.get("sync").value_or("");
+  config.allow_device_id_override = a.has("allow-device-id-env");
 
   auto text = read_license(a.positionals[0]);
   if (!text) return report_failure(text.error().code, text.error().message, json);

@@ -177,7 +177,7 @@ Result<const std::string*> Verifier::Impl::machine_device_id() const {
   if (const std::string* id = machine_device_id_ptr_.load(std::memory_order_acquire)) return id;
   std::lock_guard lock(device_mutex_);
   if (!machine_device_id_) {
-    auto id = device_id(app_id);
+    auto id = device_id(app_id, config.allow_device_id_override);
     if (!id) return std::move(id).error();  // not kept: LICET_DEVICE_ID may be set later
     machine_device_id_ = std::make_unique<const std::string>(std::move(*id));
     machine_device_id_ptr_.store(machine_device_id_.get(), std::memory_order_release);

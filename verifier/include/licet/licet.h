@@ -67,6 +67,11 @@ typedef struct licet_config {
   int recheck_cache;            /* non-zero: answer a repeated identical check from cache */
   const char* revocations_file; /* NULL = none */
   const char* sync_url;         /* NULL = the license's own sync.url, if any */
+  /* Non-zero: LICET_DEVICE_ID in the environment replaces this machine's device ID. Keep it 0
+   * unless the app runs where its operator sets the variable on purpose (containers, CI): with
+   * it, anyone can copy a node-locked file and set the variable to the ID printed in it.
+   * licet_config_init sets 0. (Appended last: the fields above keep their offsets.) */
+  int allow_device_id_override;
 } licet_config;
 
 /* Fills *config with the defaults: everything empty, tolerance 300 s, recheck_cache on. */
@@ -78,7 +83,7 @@ LICET_API licet_error licet_verifier_new(const licet_config* config, licet_verif
 LICET_API void licet_verifier_free(licet_verifier* verifier); /* NULL is fine */
 
 /* Checks a license file's text (armored or a bare token) of len bytes. device_id NULL = this
- * machine's ID for app_id (LICET_DEVICE_ID in the environment overrides it). The code is
+ * machine's ID for app_id (or LICET_DEVICE_ID, with allow_device_id_override). The code is
  * returned; when out is not NULL, *out receives a result the caller frees with
  * licet_result_free (on any code, so its message can be shown). */
 LICET_API licet_error licet_verify(const licet_verifier* verifier, const char* text, size_t len,
@@ -158,7 +163,9 @@ LICET_API const char* licet_result_meta(const licet_result* result, const char* 
 /* "ok", "malformed", … "io_error" (the names of DESIGN.md); "unknown" for other values. */
 LICET_API const char* licet_error_string(int code);
 
-/* This machine's device ID for app_id, into buf (LICET_DEVICE_ID_MAX bytes are always enough).
+/* This machine's device ID for app_id, into buf (LICET_DEVICE_ID_MAX bytes are always enough),
+ * computed from its hardware; LICET_DEVICE_ID is not consulted here (an app that sets
+ * allow_device_id_override and wants to show that ID reads the variable itself).
  * Returns 0, or -1 when it cannot be computed or buf is too small (see licet_last_error). */
 LICET_API int licet_device_id(const char* app_id, char* buf, size_t buflen);
 

@@ -58,10 +58,16 @@ struct VerifierConfig {
   // Revocation feed (optional): a local file, or a URL synced over HTTP(S).
   std::string revocations_file;
   std::string sync_url;  // overrides the token's sync.url when set
+
+  // Take LICET_DEVICE_ID from the environment as this machine's device ID. Off by default:
+  // otherwise anyone could copy a node-locked file and set the variable to an ID printed in it.
+  // For containers, VMs and CI, where whoever runs the app sets the variable on purpose
+  // (docs/SECURITY.md, "Device ID override").
+  bool allow_device_id_override = false;
 };
 
 // How to identify this device for a check. Empty = compute this machine's ID for app_id
-// (LICET_DEVICE_ID in the environment overrides that).
+// (LICET_DEVICE_ID in the environment instead, when allow_device_id_override is set).
 struct DeviceOverride {
   std::optional<std::string> device_id;  // a licet device ID or an app-supplied opaque ID
 };
@@ -102,8 +108,10 @@ class Verifier {
   std::unique_ptr<Impl> impl_;
 };
 
-// This machine's device ID for an app (see docs/FORMAT.md, "Device ID"). Honors LICET_DEVICE_ID.
-Result<std::string> device_id(std::string_view app_id);
+// This machine's device ID for an app (see docs/FORMAT.md, "Device ID"), from its hardware.
+// LICET_DEVICE_ID in the environment replaces it only with allow_override (an application that
+// sets VerifierConfig::allow_device_id_override passes that).
+Result<std::string> device_id(std::string_view app_id, bool allow_override = false);
 
 // Whether a device presented for a check matches one bound in a license: licet device IDs match
 // when at least 2 of their 3 components agree; any other ID must match exactly.
