@@ -289,6 +289,34 @@ TEST_F(CliTest, DeviceFromTheEnvironmentOnlyWhenAllowed) {
   EXPECT_EQ(other.exit_code, 4) << other.err;
 }
 
+// Attack D3 against the real process, its clock moved by libfaketime: valid at +1 day, expired
+// at +3 days, and the clock set back to +36 h is clock_tampered, not valid again.
+TEST_F(CliTest, ClockSetBackAfterAnExpiredCheckIsTampering) {
+  const std::string faketime = "/usr/bin/faketime";
+  ASSERT_TRUE(std::filesystem::exists(faketime)) << "faketime is missing (scripts/lib.sh)";
+  Claims c = claims();
+  c.exp = now_ + 2 * kDay;
+  const auto path = file("two-days.lic", c);
+  const auto state = (dir_.path() / "state").string();
+  auto at = [&](const std::string& offset) {
+    std::map<std::string, std::string> env = kEnv;
+    // libfaketime is preloaded; an ASan build would otherwise refuse to start after it.
+    env["ASAN_OPTIONS"] = "verify_asan_link_order=0";
+    return run_process(
+        {faketime, "-f", offset, LICET_VERIFY_BIN, "--public-key", vendor_.public_key, "--product",
+         kProduct, "--state-dir", state, "--json", path},
+        env);
+  };
+  auto day1 = at("+1d");
+  ASSERT_EQ(day1.exit_code, 0) << day1.err;
+  auto day3 = at("+3d");
+  EXPECT_EQ(day3.exit_code, 5) << day3.err;
+  EXPECT_STREQ(parse_json(day3.out)["error"].GetString(), "expired");
+  auto back = at("+36h");
+  EXPECT_EQ(back.exit_code, 5) << back.err;
+  EXPECT_STREQ(parse_json(back.out)["error"].GetString(), "clock_tampered") << back.out;
+}
+
 TEST_F(CliTest, UsageErrors) {
   const auto path = file("valid.lic", claims());
   const std::vector<std::vector<std::string>> cases = {

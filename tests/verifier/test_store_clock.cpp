@@ -186,7 +186,8 @@ TEST_F(StateDir, GuardRisesToTheIssueTime) {
   EXPECT_EQ(r.code, ErrorCode::clock_tampered) << r.message;
 }
 
-TEST_F(StateDir, FailedChecksDoNotRaiseTheGuard) {
+// A wrong product is answered before the time is looked at: nothing to record.
+TEST_F(StateDir, WrongProductDoesNotRaiseTheGuard) {
   const Verifier v = make();
   clock.set(kNow + 100000);
   Claims c = base_claims();
@@ -195,6 +196,49 @@ TEST_F(StateDir, FailedChecksDoNotRaiseTheGuard) {
   EXPECT_FALSE(fs::exists(state / "clock.json"));
   clock.set(kNow);
   EXPECT_TRUE(v.verify(vendor.mint(base_claims())).ok());
+}
+
+// Attack D3: an `expired` answer must record the time too; otherwise setting the clock back to
+// between the last `ok` and the expiry revives the license.
+TEST_F(StateDir, AnExpiredAnswerRaisesTheGuard) {
+  constexpr std::int64_t kHour = 3600;
+  Claims c = base_claims();
+  c.exp = kNow + 48 * kHour;
+  const std::string lic = vendor.mint(c);
+  const Verifier v = make();
+  clock.set(kNow + 24 * kHour);
+  ASSERT_TRUE(v.verify(lic).ok());
+  clock.set(kNow + 72 * kHour);
+  EXPECT_EQ(v.verify(lic).code, ErrorCode::expired);
+  clock.set(kNow + 36 * kHour);
+  const auto r = make().verify(lic);  // a restarted app too
+  EXPECT_EQ(r.code, ErrorCode::clock_tampered) << r.message;
+  EXPECT_NE(r.message.find(format_rfc3339(kNow + 72 * kHour)), std::string::npos) << r.message;
+}
+
+// Every answer after the product check has looked at the time: each raises the guard, while the
+// answer itself stays the first failure in the documented order.
+TEST_F(StateDir, EveryAnswerThatLookedAtTheTimeRaisesTheGuard) {
+  constexpr std::int64_t kHour = 3600;
+  Claims later = base_claims();
+  later.nbf = kNow + 1000 * kHour;
+  Claims locked = base_claims();
+  locked.devices = std::vector<std::string>{"box-1"};
+  const std::string valid = vendor.mint(base_claims());
+  struct Case {
+    std::string license;
+    ErrorCode answer;
+  };
+  const std::vector<Case> cases = {{vendor.mint(later), ErrorCode::not_yet_valid},
+                                   {vendor.mint(locked), ErrorCode::device_not_bound}};
+  std::int64_t t = kNow;
+  for (const auto& c : cases) {
+    t += 10 * kHour;
+    clock.set(t);
+    EXPECT_EQ(make().verify(c.license, DeviceOverride{"box-2"}).code, c.answer);
+    clock.set(t - kHour);
+    EXPECT_EQ(make().verify(valid).code, ErrorCode::clock_tampered) << to_string(c.answer);
+  }
 }
 
 TEST_F(StateDir, DamagedClockStateIsReportedNotReset) {

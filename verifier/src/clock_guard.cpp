@@ -66,7 +66,7 @@ Result<std::optional<UnixTime>> ClockGuard::load() const {
   return std::optional<UnixTime>(last->value.GetInt64());
 }
 
-Status ClockGuard::check(UnixTime now) const {
+Status ClockGuard::observe(UnixTime now, UnixTime iat) const {
   std::lock_guard lock(mutex_);
   auto last = load();
   if (!last) return std::move(last).error();
@@ -76,13 +76,6 @@ Status ClockGuard::check(UnixTime now) const {
                                                      format_rfc3339(**last) +
                                                      "); correct the date and time settings");
   }
-  return {};
-}
-
-Status ClockGuard::advance(UnixTime now, UnixTime iat) const {
-  std::lock_guard lock(mutex_);
-  auto last = load();
-  if (!last) return std::move(last).error();
   const UnixTime next = std::max<UnixTime>({last->value_or(kMinTime), now, iat});
   // A write only when time moved forward: repeat checks within a second touch no disk.
   if (*last && next <= **last) return {};

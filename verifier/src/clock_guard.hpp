@@ -18,12 +18,13 @@ class ClockGuard {
   ClockGuard(std::filesystem::path state_dir, std::int64_t tolerance)
       : path_(std::move(state_dir) / kFileName), tolerance_(tolerance) {}
 
-  // clock_tampered when now is earlier than the latest time seen minus the tolerance;
-  // io_error when the state file cannot be read or is damaged (never reset silently).
-  Status check(UnixTime now) const;
-
-  // After a successful check: last_seen = max(last_seen, now, iat), written atomically.
-  Status advance(UnixTime now, UnixTime iat) const;
+  // A check has seen `now` (and a license issued at `iat`, already known not to lie ahead of
+  // now + tolerance): clock_tampered when now is earlier than the latest time seen minus the
+  // tolerance; otherwise last_seen = max(last_seen, now, iat), written atomically when it grows.
+  // Runs for every answer that looked at the time, not only `ok` (an `expired` answer too), so a
+  // clock set back after that answer is caught. io_error when the state file cannot be read, is
+  // damaged (never reset silently) or cannot be written.
+  Status observe(UnixTime now, UnixTime iat) const;
 
   const std::filesystem::path& path() const { return path_; }
 

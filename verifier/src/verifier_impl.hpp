@@ -35,7 +35,8 @@ struct Verifier::Impl {
   Result<std::shared_ptr<const detail::Checked>> authenticate(std::string_view license_text) const;
 
   // What must run on every check, cached or not, against the current time.
-  Status check_product_and_time(const Claims& claims, UnixTime now) const;
+  Status check_product(const Claims& claims) const;
+  Status check_time(const Claims& claims, UnixTime now) const;
   Status check_device(const Claims& claims, const DeviceOverride& device) const;
 
   // Revocation feed: runs after the device check and before the clock guard on every check
