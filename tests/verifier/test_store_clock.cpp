@@ -255,11 +255,5 @@ TEST_F(StateDir, DamagedClockStateIsReportedNotReset) {
   }
 }
 
-TEST_F(StateDir, ClockStateFormat) {
-  const Verifier v = make();
-  ASSERT_TRUE(v.verify(vendor.mint(base_claims())).ok());
-  EXPECT_EQ(slurp(state / "clock.json"), "{\"v\":1,\"last_seen\":" + std::to_string(kNow) + "}\n");
-}
-
 }  // namespace
 }  // namespace licet

@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::size_t kMaxFooterBytes = 1024;
 constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
-constexpr const char* kStoreFileName = "license.lic";
 constexpr ReadOptions kLicenseFileRead{FileKind::regular, ErrorCode::malformed};
 
 VerifyResult fail(Error e) {
@@ -100,13 +99,17 @@ Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
     : config(std::move(cfg)),
       app_id(config.app_id.empty() ? config.product : config.app_id),
       keyring(std::move(ring)),
+      state(config.state_dir.empty()
+                ? nullptr
+                : std::make_shared<const detail::StateDir>(config.state_dir, app_id)),
       revocations({config.revocations_file,
                    config.sync_url,
                    config.state_dir,
                    config.tolerance_seconds,
-                   {}},
+                   {},
+                   state},
                   keyring) {
-  if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
+  if (state) guard.emplace(state, config.tolerance_seconds);
 }
 
 UnixTime Verifier::Impl::now() const {
@@ -114,7 +117,7 @@ UnixTime Verifier::Impl::now() const {
 }
 
 std::filesystem::path Verifier::Impl::stored_license_path() const {
-  return std::filesystem::path(config.state_dir) / kStoreFileName;
+  return std::filesystem::path(config.state_dir) / detail::StateDir::kLicenseFile;
 }
 
 Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(

@@ -1,5 +1,6 @@
 // Internal state of a Verifier. Everything here is immutable after create() except the caches
-// (re-check cache, this machine's device ID) and the clock-guard file, which have their own locks.
+// (re-check cache, this machine's device ID) and the state directory's files, which have their
+// own locks.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "licet/verifier.hpp"
 #include "recheck_cache.hpp"
 #include "revocation/checker.hpp"
+#include "state/state_dir.hpp"
 
 namespace licet {
 
@@ -21,6 +23,7 @@ struct Verifier::Impl {
   VerifierConfig config;
   std::string app_id;  // config.app_id, or the product when empty
   keys::Keyring keyring;
+  std::shared_ptr<const detail::StateDir> state;  // set when config.state_dir is
   mutable detail::RecheckCache cache;             // has its own lock
   mutable detail::RevocationChecker revocations;  // has its own lock
   std::optional<detail::ClockGuard> guard;        // set when config.state_dir is

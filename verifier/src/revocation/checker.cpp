@@ -12,7 +12,7 @@ std::string seconds(std::int64_t s) {
 }  // namespace
 
 RevocationChecker::RevocationChecker(RevocationSettings settings, const keys::Keyring& keyring)
-    : settings_(std::move(settings)), store_(settings_.state_dir, keyring, settings_.tolerance) {}
+    : settings_(std::move(settings)), store_(settings_.state, keyring, settings_.tolerance) {}
 
 // The configured file is re-read only when it changes (size or mtime), so a large feed costs
 // its load once, not on every check.
@@ -28,7 +28,8 @@ Status RevocationChecker::refresh_from_file(UnixTime now, bool& confirmed) {
     file_mtime_ = mtime;
     file_size_ = size;
     file_error_.reset();
-    auto bytes = read_file(settings_.file, feed::kMaxFeedBytes);
+    auto bytes =
+        read_file(settings_.file, feed::kMaxFeedBytes, {FileKind::regular, ErrorCode::malformed});
     Status st = bytes ? store_.offer(std::move(*bytes), now) : Status(std::move(bytes).error());
     if (!st) {
       file_error_ =
@@ -83,6 +84,7 @@ void RevocationChecker::maybe_sync(const std::string& url, const Claims& claims,
 Status RevocationChecker::check(const Claims& claims, std::string_view kid, UnixTime now) {
   std::lock_guard lock(mutex_);
   store_.load_cache();
+  store_.distrust_future(now);
   bool confirmed = false;  // a feed source vouched for the current feed during this check
   if (!settings_.file.empty()) {
     if (auto st = refresh_from_file(now, confirmed); !st) return st;
@@ -115,6 +117,8 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
     }
   }
 
+  // A damaged cache is not taken for none: the license may be one it revoked.
+  if (auto damage = store_.cache_damage()) return *damage;
   if (!claims.sync) return {};
   const std::int64_t max_age = claims.sync->max_age;
   const std::string why = last_failure_.empty() ? "" : " (" + last_failure_ + ")";
@@ -128,7 +132,7 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
   if (!store_.current() || store_.verified_at() == 0) {
     return make_error(ErrorCode::stale_revocations,
                       "this license needs a revocation feed no older than " + seconds(max_age) +
-                          " and none has been verified yet" + why);
+                          " and none has been verified yet" + store_.unverified_note() + why);
   }
   if (now - store_.verified_at() > max_age) {
     return make_error(ErrorCode::stale_revocations,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct RevocationSettings {
   std::filesystem::path state_dir;
   std::int64_t tolerance = 300;
   FetchOptions fetch;
+  std::shared_ptr<const StateDir> state;  // the feed cache's directory; null = memory only
 };
 
 class RevocationChecker {
