@@ -136,6 +136,19 @@ TEST_F(StateDir, StoreThatIsAFifoIsRefusedWithoutBlocking) {
   EXPECT_NE(r.message.find("is a FIFO, not a regular file"), std::string::npos) << r.message;
 }
 
+// A malformed revocation feed file is the feed's failure, not damage to the stored license.
+TEST_F(StateDir, OnlyTheStoredFilesOwnFailuresCallItDamaged) {
+  ASSERT_TRUE(make().store(vendor.mint(base_claims())).ok());
+  std::ofstream(tmp.path() / "feed.bin") << "not a feed";
+  VerifierConfig cfg = test::config_for(vendor, clock);
+  cfg.state_dir = state.string();
+  cfg.revocations_file = (tmp.path() / "feed.bin").string();
+  const auto r = test::make_verifier(cfg).verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::malformed) << r.message;
+  EXPECT_NE(r.message.find("revocation feed"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find("stored license"), std::string::npos) << r.message;
+}
+
 TEST_F(StateDir, StoreNeedsAStateDir) {
   const Verifier v = test::make_verifier(test::config_for(vendor, clock));
   EXPECT_EQ(v.store(vendor.mint(base_claims())).code, ErrorCode::io_error);

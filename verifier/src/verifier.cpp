@@ -216,8 +216,8 @@ Status Verifier::Impl::check_device(const Claims& c, const DeviceOverride& devic
                     "license is not bound to this device (" + std::string(presented) + ")");
 }
 
-VerifyResult Verifier::Impl::verify(std::string_view license_text,
-                                    const DeviceOverride& device) const {
+VerifyResult Verifier::Impl::verify(std::string_view license_text, const DeviceOverride& device,
+                                    bool* unreadable) const {
   checks.fetch_add(1, std::memory_order_relaxed);
   const UnixTime now = this->now();
   if (now < kMinTime || now > kMaxTime) {
@@ -231,7 +231,10 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
   }
   if (!checked) {
     auto fresh = authenticate(license_text);
-    if (!fresh) return fail(std::move(fresh).error());
+    if (!fresh) {
+      if (unreadable != nullptr) *unreadable = true;
+      return fail(std::move(fresh).error());
+    }
     checked = std::move(*fresh);
     if (config.recheck_cache) cache.insert(license_text, checked);
   }
@@ -341,8 +344,11 @@ VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
       return fail(ErrorCode::io_error,
                   "the stored license cannot be read: " + text.error().message);
     }
-    auto result = impl_->verify(*text, device);
-    if (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature) {
+    bool unreadable = false;
+    auto result = impl_->verify(*text, device, &unreadable);
+    // Only the stored file's own failures: a malformed feed file is not a damaged store.
+    if (unreadable &&
+        (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature)) {
       result.message = "the stored license " + path.string() + " is damaged: " + result.message;
     }
     return result;

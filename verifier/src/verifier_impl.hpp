@@ -32,7 +32,10 @@ struct Verifier::Impl {
 
   Impl(VerifierConfig cfg, keys::Keyring ring);
 
-  VerifyResult verify(std::string_view license_text, const DeviceOverride& device) const;
+  // `unreadable`, when given, is set when the license text itself failed (armor, token, key,
+  // signature, claims), as opposed to a later check.
+  VerifyResult verify(std::string_view license_text, const DeviceOverride& device,
+                      bool* unreadable = nullptr) const;
 
   // Armor → token syntax → key by kid → signature → claims syntax. The cacheable part.
   Result<std::shared_ptr<const detail::Checked>> authenticate(std::string_view license_text) const;
