@@ -117,11 +117,17 @@ void sync_parent(const std::filesystem::path& path) {
 
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
                               const ReadOptions& options) {
+  if (options.not_found != nullptr) *options.not_found = false;
+  const auto cannot_open = [&](int err) {
+    if (err == ENOENT && options.not_found != nullptr) *options.not_found = true;
+    return io(path, "cannot open", err);
+  };
   int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
   if (options.kind != FileKind::any) {
-    // Refused before open(2): opening a device or a FIFO can block or have side effects.
+    // Refused before open(2): opening a device or a FIFO can block or have side effects (a
+    // watchdog arms itself, a tape rewinds).
     struct stat before {};
-    if (::stat(path.c_str(), &before) != 0) return io(path, "cannot open", errno);
+    if (::stat(path.c_str(), &before) != 0) return cannot_open(errno);
     if (!acceptable(before.st_mode, options.kind)) {
       return wrong_kind(path, before.st_mode, options.kind);
     }
@@ -129,7 +135,7 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     if (options.kind == FileKind::regular) flags |= O_NONBLOCK;
   }
   Fd fd(::open(path.c_str(), flags));
-  if (fd.get() < 0) return io(path, "cannot open", errno);
+  if (fd.get() < 0) return cannot_open(errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return io(path, "cannot read", errno);
   if (!acceptable(st.st_mode, options.kind)) return wrong_kind(path, st.st_mode, options.kind);

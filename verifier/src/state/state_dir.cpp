@@ -70,34 +70,50 @@ Error StateDir::damaged(std::string_view why) const {
 
 Result<std::optional<ClockState>> StateDir::load_clock() const {
   const auto path = file(kClockFile);
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+  bool not_found = false;
+  auto text =
+      read_file(path, kMaxClockStateBytes, {FileKind::regular, ErrorCode::malformed, &not_found});
+  if (not_found) {
     // Every other state file is written after clock.json (docs/FORMAT.md), so without it they
     // mean the guard was deleted on its own, not that the directory is new.
+    std::error_code ec;
     for (const char* other : {kLicenseFile, kFeedMetaFile, kFeedFile}) {
       if (std::filesystem::exists(std::filesystem::symlink_status(file(other), ec))) {
         return damaged(std::string("missing while the directory holds ") + other);
       }
     }
+    // A dangling symlink is not "no state": something was there.
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) {
+      return damaged("a dangling symbolic link");
+    }
     return std::optional<ClockState>{};
   }
-  auto text = read_file(path, kMaxClockStateBytes, {FileKind::regular, ErrorCode::malformed});
   if (!text) {
     if (text.code() == ErrorCode::malformed) return damaged("damaged (larger than 1 KiB)");
     return std::move(text).error();
   }
+  // The same bytes as last time verified then: no need to parse and check the MAC again (this
+  // runs on every license check).
+  if (verified_text_ && *text == *verified_text_) return std::optional<ClockState>(verified_state_);
   auto state =
       parse_clock_state(*text, [this](const StateSecret& secret) { return key_for(secret); });
   if (!state) return damaged("damaged (" + state.error().message + ")");
+  remember(std::move(*text), *state);
   return std::optional<ClockState>(*state);
+}
+
+void StateDir::remember(std::string text, const ClockState& state) const {
+  verified_text_ = std::move(text);
+  verified_state_ = state;
 }
 
 Result<ClockState> StateDir::save_clock(const ClockState& state, bool create) const {
   if (auto st = ensure_state_dir(dir_); !st) return st.error();
-  const std::string text = format_clock_state(state, key_for(state.secret));
+  std::string text = format_clock_state(state, key_for(state.secret));
   const auto path = file(kClockFile);
   if (!create) {
     if (auto st = write_file_atomic(path, text, 0600); !st) return st.error();
+    remember(std::move(text), state);
     return state;
   }
   bool exists = false;
@@ -109,6 +125,7 @@ Result<ClockState> StateDir::save_clock(const ClockState& state, bool create) co
     if (!*theirs) return damaged("missing right after another process created it");
     return **theirs;
   }
+  remember(std::move(text), state);
   return state;
 }
 

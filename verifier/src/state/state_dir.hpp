@@ -54,6 +54,7 @@ class StateDir {
  private:
   Error damaged(std::string_view why) const;
   Result<ClockState> ensure_clock(UnixTime now) const;
+  void remember(std::string text, const ClockState& state) const;
   const std::string& machine() const;
 
   std::filesystem::path dir_;
@@ -61,6 +62,9 @@ class StateDir {
   mutable std::once_flag machine_once_;
   mutable std::string machine_;
   mutable std::mutex mutex_;
+  // The last clock.json text read or written with a valid MAC, and what it holds (under mutex_).
+  mutable std::optional<std::string> verified_text_;
+  mutable ClockState verified_state_;
 };
 
 // Creates `dir` (mode 0700 for what it creates) if it does not exist.

@@ -29,6 +29,9 @@ struct ReadOptions {
   // The code for a file over the cap. io_error by default; a format whose documented size limit
   // makes a larger file invalid (a license file, a feed) answers malformed (docs/FORMAT.md).
   ErrorCode too_large = ErrorCode::io_error;
+  // When given, set to whether the read failed because the file does not exist (ENOENT), so a
+  // caller for which "absent" is a normal state needs no separate existence check.
+  bool* not_found = nullptr;
 };
 
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
