@@ -228,6 +228,19 @@ TEST_F(FileIo, OversizeCodeIsTheCallersChoice) {
   EXPECT_EQ(big.code(), ErrorCode::malformed);
 }
 
+TEST_F(FileIo, ReportsAMissingFileApartFromOtherFailures) {
+  bool not_found = false;
+  auto missing = read_file(dir / "nope", 10, {FileKind::regular, ErrorCode::io_error, &not_found});
+  EXPECT_EQ(missing.code(), ErrorCode::io_error);
+  EXPECT_TRUE(not_found);
+  fs::create_symlink(dir / "nowhere", dir / "dangling");
+  (void)read_file(dir / "dangling", 10, {FileKind::any, ErrorCode::io_error, &not_found});
+  EXPECT_TRUE(not_found);
+  auto directory = read_file(dir, 10, {FileKind::regular, ErrorCode::io_error, &not_found});
+  EXPECT_EQ(directory.code(), ErrorCode::io_error);
+  EXPECT_FALSE(not_found);
+}
+
 TEST_F(FileIo, WriteNewNeverReplaces) {
   bool exists = true;
   ASSERT_TRUE(write_file_new(dir / "once", "first", 0600, &exists).ok());

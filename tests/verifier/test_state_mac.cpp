@@ -184,6 +184,13 @@ TEST_F(StateMac, ClockJsonThatIsAFifoOrADeviceIsRefusedWithoutBlocking) {
   const auto dev = make().verify(lic);
   EXPECT_EQ(dev.code, ErrorCode::io_error) << dev.message;
   EXPECT_NE(dev.message.find("character device"), std::string::npos) << dev.message;
+
+  // A dangling symlink is something that was there, not a fresh directory.
+  fs::remove(state / "clock.json");
+  fs::create_symlink(state / "gone.json", state / "clock.json");
+  const auto dangling = make().verify(lic);
+  EXPECT_EQ(dangling.code, ErrorCode::io_error) << dangling.message;
+  EXPECT_NE(dangling.message.find("dangling symbolic link"), std::string::npos) << dangling.message;
 }
 
 // Deleting only clock.json does not reset the guard while the directory holds a stored license
