@@ -88,6 +88,8 @@ LICET_API void licet_verifier_free(licet_verifier* verifier); /* NULL is fine */
  * licet_result_free (on any code, so its message can be shown). */
 LICET_API licet_error licet_verify(const licet_verifier* verifier, const char* text, size_t len,
                                    const char* device_id, licet_result** out);
+/* licet_verify_file reads a regular file only (a FIFO, device or directory is LICET_IO_ERROR,
+ * without blocking); a file over 2 MiB is LICET_MALFORMED. */
 LICET_API licet_error licet_verify_file(const licet_verifier* verifier, const char* path,
                                         const char* device_id, licet_result** out);
 

@@ -79,6 +79,8 @@ class Verifier {
 
   // Safe to call concurrently on one Verifier.
   VerifyResult verify(std::string_view license_text, const DeviceOverride& device = {}) const;
+  // `path` must be a regular file (or a symlink to one): a FIFO, device or directory is io_error
+  // without being read, so nothing planted there can block the app; over 2 MiB is malformed.
   VerifyResult verify_file(const std::string& path, const DeviceOverride& device = {}) const;
 
   // Local license store in state_dir: a license that is not stored is not activated.
