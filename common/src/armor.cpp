@@ -41,7 +41,10 @@ std::string write(std::string_view token, const std::vector<std::string>& commen
 }
 
 Result<LicenseFile> read(std::string_view text) {
-  if (text.size() > kMaxFileBytes) return malformed("license file is larger than 2 MiB");
+  if (text.size() > kMaxFileBytes) {
+    return malformed("license file is larger than 2 MiB (" + std::to_string(kMaxFileBytes) +
+                     " bytes)");
+  }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   LicenseFile file;
   enum { kBefore, kInside, kAfter } state = kBefore;

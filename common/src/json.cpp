@@ -1,6 +1,7 @@
 #include "licet/common/json.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 
 #include <set>
 #include <string>
@@ -49,15 +50,34 @@ Result<rapidjson::Document> parse_object(std::string_view text, const Limits& li
     return make_error(ErrorCode::malformed,
                       "JSON is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
+  // A byte-order mark and a NUL byte are refused by name: RapidJSON's own entry points skip the
+  // first and stop at the second, so two readers could see different documents in the same
+  // bytes (docs/FORMAT.md, "Claims JSON").
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    return make_error(ErrorCode::malformed,
+                      "invalid JSON: it starts with a UTF-8 byte-order mark (EF BB BF)");
+  }
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return make_error(ErrorCode::malformed,
+                      "invalid JSON at byte " + std::to_string(nul) + ": a NUL byte");
+  }
   rapidjson::Document doc;
   // Iterative parsing: deep nesting cannot exhaust the stack before the depth check runs.
   constexpr unsigned kFlags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  doc.Parse<kFlags>(text.data(), text.size());
+  // A plain byte stream, not Document::Parse's EncodedInputStream: that one silently drops any
+  // of the bytes EF, BB, BF at the start.
+  rapidjson::MemoryStream bytes(text.data(), text.size());
+  doc.ParseStream<kFlags, rapidjson::UTF8<>>(bytes);
   if (doc.HasParseError()) {
     return make_error(ErrorCode::malformed, std::string("invalid JSON at byte ") +
                                                 std::to_string(doc.GetErrorOffset()) + ": " +
                                                 rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  // Belt and braces for the NUL rule above: the parser must have read every byte.
+  if (bytes.Tell() != text.size()) {
+    return make_error(ErrorCode::malformed, "invalid JSON at byte " + std::to_string(bytes.Tell()) +
+                                                ": text after the document");
   }
   if (!doc.IsObject()) return make_error(ErrorCode::malformed, "JSON top level is not an object");
   if (auto e = check_tree(doc, 1, limits); !e.empty()) return make_error(ErrorCode::malformed, e);

@@ -4,11 +4,20 @@
 
 namespace licet {
 
-Status check_product_and_time(const Claims& c, const TimePolicy& p) {
-  if (!p.expected_product.empty() && c.aud != p.expected_product) {
+Status check_product(const Claims& c, std::string_view expected_product) {
+  if (!expected_product.empty() && c.aud != expected_product) {
     return make_error(ErrorCode::wrong_product, "license is for product '" + c.aud + "', not '" +
-                                                    std::string(p.expected_product) + "'");
+                                                    std::string(expected_product) + "'");
   }
+  return {};
+}
+
+Status check_product_and_time(const Claims& c, const TimePolicy& p) {
+  if (auto st = check_product(c, p.expected_product); !st) return st;
+  return check_time(c, p);
+}
+
+Status check_time(const Claims& c, const TimePolicy& p) {
   const std::int64_t tol = p.tolerance_seconds;
   const UnixTime now = p.now;
   if (c.iat > now + tol) {

@@ -42,6 +42,7 @@ class LicetConfig(ctypes.Structure):
         ("revocations_file", ctypes.c_char_p),
         ("sync_url", ctypes.c_char_p),
         ("network_timeout_ms", ctypes.c_int64),
+        ("allow_device_id_override", ctypes.c_int),
     ]
 
 
@@ -260,6 +261,10 @@ def main(argv):
     config.product = argv[2].encode()
     config.state_dir = argv[3].encode()
     config.release_date = APP_RELEASE_DATE
+    # Containers and CI runners have no stable hardware IDs: there the operator sets
+    # LICET_DEVICE_ID on purpose, and the app opts in. A desktop app leaves this off (anyone
+    # could copy a node-locked file and set the variable to an ID printed in it).
+    config.allow_device_id_override = 1 if os.environ.get("APP_RUNS_IN_CONTAINER") else 0
 
     verifier = ctypes.c_void_p()
     if lib.licet_verifier_new(ctypes.byref(config), ctypes.byref(verifier)) != LICET_OK:

@@ -65,7 +65,9 @@ class ExamplesTest : public ::testing::TestWithParam<Example> {
     argv.insert(argv.end(), {key.empty() ? key_ : key, kProduct, state_});
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv,
-                       {{"LICET_DEVICE_ID", kDevice}, {"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
+                       {{"LICET_DEVICE_ID", kDevice},
+                        {"APP_RUNS_IN_CONTAINER", "1"},
+                        {"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
   }
   static void expect(const ProcessResult& r, int exit_code, const std::string& phrase) {
     EXPECT_EQ(r.exit_code, exit_code) << "stdout: " << r.out << "\nstderr: " << r.err;

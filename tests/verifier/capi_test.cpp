@@ -339,14 +339,20 @@ TEST_F(CapiTest, ConcurrentChecksOnOneVerifier) {
   for (int f : failures) EXPECT_EQ(f, 0);
 }
 
-TEST(CapiDevice, DeviceIdHonorsEnvironmentAndBufferSize) {
+// licet_device_id computes the ID from the hardware; LICET_DEVICE_ID is not consulted there.
+TEST(CapiDevice, DeviceIdIgnoresTheEnvironmentAndChecksTheBuffer) {
   ASSERT_EQ(setenv("LICET_DEVICE_ID", "ci-device-0001", 1), 0);
   char buf[LICET_DEVICE_ID_MAX];
-  ASSERT_EQ(licet_device_id("mostagare", buf, sizeof buf), 0) << licet_last_error();
-  EXPECT_STREQ(buf, "ci-device-0001");
-  char tiny[4];
-  EXPECT_EQ(licet_device_id("mostagare", tiny, sizeof tiny), -1);
-  EXPECT_NE(std::string(licet_last_error()).find("buffer"), std::string::npos);
+  if (licet_device_id("mostagare", buf, sizeof buf) == 0) {
+    EXPECT_STRNE(buf, "ci-device-0001");
+    EXPECT_EQ(std::string(buf).rfind("ld1.", 0), 0u) << buf;
+    char tiny[4];
+    EXPECT_EQ(licet_device_id("mostagare", tiny, sizeof tiny), -1);
+    EXPECT_NE(std::string(licet_last_error()).find("buffer"), std::string::npos);
+  } else {
+    EXPECT_NE(std::string(licet_last_error()).find("hardware"), std::string::npos)
+        << licet_last_error();
+  }
   EXPECT_EQ(licet_device_id(nullptr, buf, sizeof buf), -1);
   EXPECT_EQ(licet_device_id("mostagare", nullptr, 0), -1);
   ASSERT_EQ(unsetenv("LICET_DEVICE_ID"), 0);
@@ -360,6 +366,35 @@ TEST(CapiDevice, DeviceIdHonorsEnvironmentAndBufferSize) {
   } else {
     EXPECT_STRNE(licet_last_error(), "") << "a failure says why";
   }
+}
+
+TEST_F(CapiTest, DeviceIdOverrideOnlyWhenTheConfigAllowsIt) {
+  licet_config config;
+  licet_config_init(&config);
+  EXPECT_EQ(config.allow_device_id_override, 0);
+  config.public_keys = keys_.data();
+  config.public_key_count = keys_.size();
+  config.product = kProduct;
+  Claims c = base_claims(kProduct, now_);
+  c.devices = std::vector<std::string>{"ci-device-0002"};
+  const std::string text = vendor_.license_file(c);
+  ASSERT_EQ(setenv("LICET_DEVICE_ID", "ci-device-0002", 1), 0);
+  for (int allow : {0, 1}) {
+    config.allow_device_id_override = allow;
+    licet_verifier* v = nullptr;
+    ASSERT_EQ(licet_verifier_new(&config, &v), LICET_OK) << licet_last_error();
+    ResultPtr r;
+    const licet_error code = licet_verify(v, text.data(), text.size(), nullptr, &r.r);
+    if (allow) {
+      EXPECT_EQ(code, LICET_OK) << licet_result_message(r.r);
+    } else {
+      EXPECT_NE(code, LICET_OK);
+      EXPECT_TRUE(code == LICET_DEVICE_NOT_BOUND || code == LICET_IO_ERROR)
+          << licet_result_message(r.r);
+    }
+    licet_verifier_free(v);
+  }
+  ASSERT_EQ(unsetenv("LICET_DEVICE_ID"), 0);
 }
 
 TEST(CapiVersion, MatchesTheLibrary) {

@@ -2,13 +2,16 @@
 // key files, usage errors, device-id and activation-request.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "capi_testkit.hpp"
@@ -80,7 +83,8 @@ TEST_F(CliTest, JsonValidOutput) {
   c.meta = {{"order", "1001"}};
   c.rev = 2;
   const auto path = file("valid.lic", c);
-  auto r = cli({"--public-key", vendor_.public_key, "--product", kProduct, "--json", path});
+  auto r = cli({"--public-key", vendor_.public_key, "--product", kProduct, "--allow-device-id-env",
+                "--json", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto d = parse_json(r.out);
   ASSERT_TRUE(d["valid"].IsBool());
@@ -234,14 +238,84 @@ TEST_F(CliTest, ReadsStdin) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
-TEST_F(CliTest, DeviceFromAppUsesThisMachinesId) {
-  Claims c = claims();
-  c.devices = std::vector<std::string>{"cli-test-device"};  // LICET_DEVICE_ID of the child
-  const auto path = file("bound.lic", c);
-  auto r = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop", path});
+// docs/FORMAT.md, "License file": over 2 MiB is malformed, from a file or from stdin.
+TEST_F(CliTest, OversizedLicenseIsMalformed) {
+  std::string text = vendor_.license_file(claims());
+  text.resize(licet::armor::kMaxFileBytes + 1, '\n');
+  const auto path = dir_.write("big.lic", text);
+  auto r = cli({"--public-key", vendor_.public_key, path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("licet-verify: malformed: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("larger than 2097152 bytes"), std::string::npos) << r.err;
+  auto piped = cli({"--public-key", vendor_.public_key, "-"}, text);
+  EXPECT_EQ(piped.exit_code, 2);
+  EXPECT_EQ(piped.err.rfind("licet-verify: malformed: ", 0), 0u) << piped.err;
+}
+
+// A pipe is read to its end as `cat` would (process substitution, a FIFO a script fills); a
+// device is refused without being read.
+TEST_F(CliTest, LicenseFromAPipeButNotFromADevice) {
+  const auto fifo = dir_.path() / "license.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string text = vendor_.license_file(claims());
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);  // opens once licet-verify opens the read end
+    out << text;
+  });
+  auto r = cli({"--public-key", vendor_.public_key, fifo.string()});
+  writer.join();
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto dev = cli({"--public-key", vendor_.public_key, "/dev/zero"});
+  EXPECT_EQ(dev.exit_code, 2);
+  EXPECT_NE(dev.err.find("licet-verify: io_error: /dev/zero is a character device"),
+            std::string::npos)
+      << dev.err;
+}
+
+// The child's LICET_DEVICE_ID is the ID printed in the license: a copied file with the variable
+// set passes only with --allow-device-id-env (docs/SECURITY.md, "Device ID override").
+TEST_F(CliTest, DeviceFromTheEnvironmentOnlyWhenAllowed) {
+  Claims c = claims();
+  c.devices = std::vector<std::string>{"cli-test-device"};
+  const auto path = file("bound.lic", c);
+  auto copied = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop", path});
+  EXPECT_NE(copied.exit_code, 0) << copied.err;
+  EXPECT_TRUE(copied.err.rfind("licet-verify: device_not_bound: ", 0) == 0 ||
+              copied.err.rfind("licet-verify: io_error: this machine has no", 0) == 0)
+      << copied.err;
+  auto allowed = cli({"--public-key", vendor_.public_key, "--app", "mostagare-desktop",
+                      "--allow-device-id-env", path});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
   auto other = cli({"--public-key", vendor_.public_key, "--device", "elsewhere", path});
   EXPECT_EQ(other.exit_code, 4) << other.err;
+}
+
+// Attack D3 against the real process, its clock moved by libfaketime: valid at +1 day, expired
+// at +3 days, and the clock set back to +36 h is clock_tampered, not valid again.
+TEST_F(CliTest, ClockSetBackAfterAnExpiredCheckIsTampering) {
+  const std::string faketime = "/usr/bin/faketime";
+  ASSERT_TRUE(std::filesystem::exists(faketime)) << "faketime is missing (scripts/lib.sh)";
+  Claims c = claims();
+  c.exp = now_ + 2 * kDay;
+  const auto path = file("two-days.lic", c);
+  const auto state = (dir_.path() / "state").string();
+  auto at = [&](const std::string& offset) {
+    std::map<std::string, std::string> env = kEnv;
+    // libfaketime is preloaded; an ASan build would otherwise refuse to start after it.
+    env["ASAN_OPTIONS"] = "verify_asan_link_order=0";
+    return run_process(
+        {faketime, "-f", offset, LICET_VERIFY_BIN, "--public-key", vendor_.public_key, "--product",
+         kProduct, "--state-dir", state, "--json", path},
+        env);
+  };
+  auto day1 = at("+1d");
+  ASSERT_EQ(day1.exit_code, 0) << day1.err;
+  auto day3 = at("+3d");
+  EXPECT_EQ(day3.exit_code, 5) << day3.err;
+  EXPECT_STREQ(parse_json(day3.out)["error"].GetString(), "expired");
+  auto back = at("+36h");
+  EXPECT_EQ(back.exit_code, 5) << back.err;
+  EXPECT_STREQ(parse_json(back.out)["error"].GetString(), "clock_tampered") << back.out;
 }
 
 TEST_F(CliTest, UsageErrors) {
@@ -307,10 +381,15 @@ TEST_F(CliTest, ActivateNeedsItsOptions) {
   EXPECT_EQ(cli({"activate", "--server"}).exit_code, 1);
 }
 
-TEST_F(CliTest, DeviceIdPrintsTheOverride) {
-  auto r = cli({"device-id", "--app", "mostagare"});
+TEST_F(CliTest, DeviceIdPrintsTheOverrideOnlyWhenAllowed) {
+  auto r = cli({"device-id", "--app", "mostagare", "--allow-device-id-env"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "cli-test-device\n");
+  auto own = cli({"device-id", "--app", "mostagare"});
+  EXPECT_NE(own.out, "cli-test-device\n");
+  if (own.exit_code == 0) {
+    EXPECT_EQ(own.out.rfind("ld1.", 0), 0u) << own.out;
+  }
 }
 
 TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
@@ -323,7 +402,7 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   const auto state = (dir_.path() / "state").string();
   const auto before = licet::system_now();
   auto r = cli({"activation-request", "--app", "mostagare-desktop", "--license-key", typed,
-                "--state-dir", state, "--product", kProduct});
+                "--state-dir", state, "--product", kProduct, "--allow-device-id-env"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto d = parse_json(r.out);
   EXPECT_STREQ(d["type"].GetString(), "licet-activation-request");
@@ -351,7 +430,7 @@ TEST_F(CliTest, ActivationRequestIsTheDocumentedJson) {
   // --product defaults to the app; --out writes the file atomically and prints nothing.
   const auto out = (dir_.path() / "request.json").string();
   auto written = cli({"activation-request", "--app", "a", "--license-key", key, "--state-dir",
-                      state, "--out", out});
+                      state, "--out", out, "--allow-device-id-env"});
   ASSERT_EQ(written.exit_code, 0) << written.err;
   EXPECT_EQ(written.out, "");
   auto text = licet::read_file(out, 1 << 16);

@@ -253,16 +253,25 @@ class EnvDeviceId : public ::testing::Test {
   std::optional<std::string> saved_;
 };
 
-TEST_F(EnvDeviceId, OverridesTheMachine) {
+TEST_F(EnvDeviceId, HonouredOnlyWhenTheCallerAllowsIt) {
   ::setenv("LICET_DEVICE_ID", "ci-runner-7", 1);
-  auto id = device_id("app");
-  ASSERT_TRUE(id.ok()) << id.error().message;
-  EXPECT_EQ(*id, "ci-runner-7");
+  auto allowed = device_id("app", /*allow_override=*/true);
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  EXPECT_EQ(*allowed, "ci-runner-7");
+  auto ignored = device_id("app");  // the default: the machine's own ID, or why it has none
+  EXPECT_FALSE(ignored.ok() && *ignored == "ci-runner-7");
+  if (ignored.ok()) {
+    EXPECT_TRUE(device::parse_licet_id(*ignored)) << *ignored;
+  }
+
   ::setenv("LICET_DEVICE_ID", "two words", 1);
-  auto bad = device_id("app");
+  auto bad = device_id("app", true);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.code(), ErrorCode::io_error);
-  EXPECT_NE(bad.error().message.find("LICET_DEVICE_ID"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("LICET_DEVICE_ID is invalid"), std::string::npos);
+  auto not_read = device_id("app");
+  EXPECT_TRUE(not_read.ok() || not_read.error().message.find("is invalid") == std::string::npos)
+      << not_read.error().message;
 }
 
 TEST_F(EnvDeviceId, ThisMachineHasAnIdOrSaysHowToSetOne) {
@@ -278,19 +287,30 @@ TEST_F(EnvDeviceId, ThisMachineHasAnIdOrSaysHowToSetOne) {
   }
 }
 
-TEST_F(EnvDeviceId, VerifierUsesTheMachineIdWhenTheAppPassesNone) {
-  ::setenv("LICET_DEVICE_ID", "support-box-1", 1);
+// Copying a node-locked file and setting LICET_DEVICE_ID to the ID printed in it must not be
+// enough (docs/SECURITY.md, "Device ID override"): only an app that opts in reads the variable.
+TEST_F(EnvDeviceId, VerifierTakesTheEnvironmentOnlyWhenTheAppOptsIn) {
   test::Vendor vendor;
   test::FakeClock clock;
   Claims c = test::base_claims();
   c.devices = std::vector<std::string>{"support-box-1"};
   const std::string lic = vendor.mint(c);
+  ::setenv("LICET_DEVICE_ID", "support-box-1", 1);
+
+  VerifierConfig cfg = test::config_for(vendor, clock);
+  const auto copied = test::make_verifier(cfg).verify(lic);
+  const bool machine_has_an_id = device_id(cfg.app_id).ok();
+  EXPECT_EQ(copied.code, machine_has_an_id ? ErrorCode::device_not_bound : ErrorCode::io_error)
+      << copied.message;
+  EXPECT_EQ(copied.message.find("support-box-1"), std::string::npos) << copied.message;
+
+  cfg.allow_device_id_override = true;
   {
-    const Verifier v = test::make_verifier(test::config_for(vendor, clock));
+    const Verifier v = test::make_verifier(cfg);
     EXPECT_EQ(v.verify(lic).code, ErrorCode::ok) << v.verify(lic).message;
   }
   ::setenv("LICET_DEVICE_ID", "support-box-2", 1);
-  const Verifier v = test::make_verifier(test::config_for(vendor, clock));
+  const Verifier v = test::make_verifier(cfg);
   const auto r = v.verify(lic);
   EXPECT_EQ(r.code, ErrorCode::device_not_bound) << r.message;
   EXPECT_NE(r.message.find("support-box-2"), std::string::npos) << r.message;

@@ -132,9 +132,10 @@ TEST_F(NetworkPolicy, ChecksNeverGoOnlineSyncDoes) {
 TEST_F(NetworkPolicy, SyncFindsTheStoredLicensesFeed) {
   publish(1);
   const std::string file = license(SyncPolicy{feed_url(), kDay});
-  fs::create_directories(dir_.path() / "state");
-  std::ofstream(dir_.path() / "state" / "license.lic") << file;  // as an activation left it
   Verifier v = make(config());
+  // A check writes the clock guard first, as activation does before it stores the file.
+  EXPECT_EQ(v.verify(file).code, ErrorCode::stale_revocations);
+  std::ofstream(dir_.path() / "state" / "license.lic") << file;  // as an activation left it
   EXPECT_EQ(v.verify_stored().code, ErrorCode::stale_revocations);
   EXPECT_EQ(v.sync().status, SyncStatus::updated);
   EXPECT_TRUE(v.verify_stored().ok());

@@ -1,8 +1,12 @@
 // The local license store and the clock guard in state_dir.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "verifier_test_support.hpp"
@@ -107,6 +111,44 @@ TEST_F(StateDir, DamagedStoreIsReportedAndLeftAlone) {
   EXPECT_NE(forged.message.find("damaged"), std::string::npos) << forged.message;
 }
 
+TEST_F(StateDir, OversizedStoreIsReportedAsDamaged) {
+  const Verifier v = make();
+  ASSERT_TRUE(v.store(vendor.mint(base_claims())).ok());
+  std::ofstream(state / "license.lic", std::ios::app) << std::string(armor::kMaxFileBytes, '\n');
+  const auto r = v.verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::malformed) << r.message;
+  EXPECT_NE(r.message.find("damaged"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("larger than 2097152 bytes"), std::string::npos) << r.message;
+}
+
+TEST_F(StateDir, StoreThatIsAFifoIsRefusedWithoutBlocking) {
+  const Verifier v = make();
+  fs::create_directories(state);
+  ASSERT_EQ(::mkfifo((state / "license.lic").c_str(), 0600), 0);
+  auto pending = std::async(std::launch::async, [&] { return v.verify_stored(); });
+  if (pending.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    ADD_FAILURE() << "verify_stored blocked on a FIFO";
+    const int fd = ::open((state / "license.lic").c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+  }
+  const auto r = pending.get();
+  EXPECT_EQ(r.code, ErrorCode::io_error) << r.message;
+  EXPECT_NE(r.message.find("is a FIFO, not a regular file"), std::string::npos) << r.message;
+}
+
+// A malformed revocation feed file is the feed's failure, not damage to the stored license.
+TEST_F(StateDir, OnlyTheStoredFilesOwnFailuresCallItDamaged) {
+  ASSERT_TRUE(make().store(vendor.mint(base_claims())).ok());
+  std::ofstream(tmp.path() / "feed.bin") << "not a feed";
+  VerifierConfig cfg = test::config_for(vendor, clock);
+  cfg.state_dir = state.string();
+  cfg.revocations_file = (tmp.path() / "feed.bin").string();
+  const auto r = test::make_verifier(cfg).verify_stored();
+  EXPECT_EQ(r.code, ErrorCode::malformed) << r.message;
+  EXPECT_NE(r.message.find("revocation feed"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find("stored license"), std::string::npos) << r.message;
+}
+
 TEST_F(StateDir, StoreNeedsAStateDir) {
   const Verifier v = test::make_verifier(test::config_for(vendor, clock));
   EXPECT_EQ(v.store(vendor.mint(base_claims())).code, ErrorCode::io_error);
@@ -167,7 +209,8 @@ TEST_F(StateDir, GuardRisesToTheIssueTime) {
   EXPECT_EQ(r.code, ErrorCode::clock_tampered) << r.message;
 }
 
-TEST_F(StateDir, FailedChecksDoNotRaiseTheGuard) {
+// A wrong product is answered before the time is looked at: nothing to record.
+TEST_F(StateDir, WrongProductDoesNotRaiseTheGuard) {
   const Verifier v = make();
   clock.set(kNow + 100000);
   Claims c = base_claims();
@@ -176,6 +219,49 @@ TEST_F(StateDir, FailedChecksDoNotRaiseTheGuard) {
   EXPECT_FALSE(fs::exists(state / "clock.json"));
   clock.set(kNow);
   EXPECT_TRUE(v.verify(vendor.mint(base_claims())).ok());
+}
+
+// Attack D3: an `expired` answer must record the time too; otherwise setting the clock back to
+// between the last `ok` and the expiry revives the license.
+TEST_F(StateDir, AnExpiredAnswerRaisesTheGuard) {
+  constexpr std::int64_t kHour = 3600;
+  Claims c = base_claims();
+  c.exp = kNow + 48 * kHour;
+  const std::string lic = vendor.mint(c);
+  const Verifier v = make();
+  clock.set(kNow + 24 * kHour);
+  ASSERT_TRUE(v.verify(lic).ok());
+  clock.set(kNow + 72 * kHour);
+  EXPECT_EQ(v.verify(lic).code, ErrorCode::expired);
+  clock.set(kNow + 36 * kHour);
+  const auto r = make().verify(lic);  // a restarted app too
+  EXPECT_EQ(r.code, ErrorCode::clock_tampered) << r.message;
+  EXPECT_NE(r.message.find(format_rfc3339(kNow + 72 * kHour)), std::string::npos) << r.message;
+}
+
+// Every answer after the product check has looked at the time: each raises the guard, while the
+// answer itself stays the first failure in the documented order.
+TEST_F(StateDir, EveryAnswerThatLookedAtTheTimeRaisesTheGuard) {
+  constexpr std::int64_t kHour = 3600;
+  Claims later = base_claims();
+  later.nbf = kNow + 1000 * kHour;
+  Claims locked = base_claims();
+  locked.devices = std::vector<std::string>{"box-1"};
+  const std::string valid = vendor.mint(base_claims());
+  struct Case {
+    std::string license;
+    ErrorCode answer;
+  };
+  const std::vector<Case> cases = {{vendor.mint(later), ErrorCode::not_yet_valid},
+                                   {vendor.mint(locked), ErrorCode::device_not_bound}};
+  std::int64_t t = kNow;
+  for (const auto& c : cases) {
+    t += 10 * kHour;
+    clock.set(t);
+    EXPECT_EQ(make().verify(c.license, DeviceOverride{"box-2"}).code, c.answer);
+    clock.set(t - kHour);
+    EXPECT_EQ(make().verify(valid).code, ErrorCode::clock_tampered) << to_string(c.answer);
+  }
 }
 
 TEST_F(StateDir, DamagedClockStateIsReportedNotReset) {
@@ -190,12 +276,6 @@ TEST_F(StateDir, DamagedClockStateIsReportedNotReset) {
     EXPECT_NE(r.message.find("damaged"), std::string::npos) << r.message;
     EXPECT_EQ(slurp(state / "clock.json"), bad);
   }
-}
-
-TEST_F(StateDir, ClockStateFormat) {
-  const Verifier v = make();
-  ASSERT_TRUE(v.verify(vendor.mint(base_claims())).ok());
-  EXPECT_EQ(slurp(state / "clock.json"), "{\"v\":1,\"last_seen\":" + std::to_string(kNow) + "}\n");
 }
 
 }  // namespace

@@ -1,7 +1,13 @@
 // Verification order and every error code the C++ API produces without a revocation feed.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <future>
 
 #include "license_from_claims.hpp"
 #include "licet/common/base64.hpp"
@@ -161,6 +167,30 @@ TEST_F(Verify, SignedButInvalidClaimsAreMalformed) {
   expect(verifier.verify(sign(json)), ErrorCode::malformed, "seats");
 }
 
+// Validly signed, but not one strict JSON document: a byte-order mark before it, or a NUL and
+// a second document after it, would let another JSON reader see other claims (attack D16).
+TEST_F(Verify, SignedClaimsWithAByteOrderMarkOrANulAreMalformed) {
+  const auto sign = [&](std::string_view payload) {
+    return paseto::sign(payload, vendor.secret, vendor.footer());
+  };
+  const std::string json = claims_to_json(base_claims());
+  expect(verifier.verify(sign(json)), ErrorCode::ok);
+  expect(verifier.verify(sign("\xEF\xBB\xBF" + json)), ErrorCode::malformed, "byte-order mark");
+  expect(verifier.verify(sign(json + std::string(1, '\0') + R"({"aud":"other"} ]] garbage)")),
+         ErrorCode::malformed, "NUL byte");
+  expect(verifier.verify(sign(json + std::string(1, '\0'))), ErrorCode::malformed, "NUL byte");
+}
+
+TEST_F(Verify, FooterWithAByteOrderMarkOrANulIsMalformed) {
+  const Claims c = base_claims();
+  expect(verifier.verify(vendor.mint(c, "\xEF\xBB\xBF" + vendor.footer())), ErrorCode::malformed,
+         "byte-order mark");
+  expect(verifier.verify(vendor.mint(c, vendor.footer() + std::string(1, '\0') + "junk")),
+         ErrorCode::malformed, "NUL byte");
+  expect(verifier.verify(vendor.mint(c, vendor.footer() + std::string(1, '\0'))),
+         ErrorCode::malformed, "NUL byte");
+}
+
 TEST_F(Verify, SeveralTrustedKeysDuringRotation) {
   Vendor old_key;
   VerifierConfig cfg = config_for(vendor, clock);
@@ -266,6 +296,36 @@ TEST_F(Verify, VerifyFileReadsTheFile) {
   const auto path = dir.path() / "x.lic";
   std::ofstream(path) << vendor.mint(base_claims());
   expect(verifier.verify_file(path.string()), ErrorCode::ok);
+}
+
+// docs/FORMAT.md, "License file": more than 2 MiB is malformed, from a file as from memory.
+TEST_F(Verify, OversizedLicenseFileIsMalformed) {
+  test::TempDir dir;
+  const auto path = dir.path() / "big.lic";
+  std::string text = vendor.mint(base_claims());
+  text.resize(armor::kMaxFileBytes, '\n');  // blank lines after END: valid but for the size
+  std::ofstream(path, std::ios::binary) << text;
+  expect(verifier.verify_file(path.string()), ErrorCode::ok);
+  std::ofstream(path, std::ios::binary | std::ios::app) << "\n";
+  expect(verifier.verify_file(path.string()), ErrorCode::malformed, "larger than 2097152 bytes");
+  expect(verifier.verify(text + "\n"), ErrorCode::malformed, "larger than 2 MiB");
+}
+
+// The application reads a license file unattended: a FIFO in its place must not block it, and
+// a device is no license file.
+TEST_F(Verify, VerifyFileRefusesAFifoOrADeviceWithoutReading) {
+  test::TempDir dir;
+  const auto fifo = dir.path() / "license.lic";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto pending =
+      std::async(std::launch::async, [&] { return verifier.verify_file(fifo.string()); });
+  if (pending.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    ADD_FAILURE() << "verify_file blocked on a FIFO";
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // release it
+    if (fd >= 0) ::close(fd);
+  }
+  expect(pending.get(), ErrorCode::io_error, "is a FIFO, not a regular file");
+  expect(verifier.verify_file("/dev/zero"), ErrorCode::io_error, "is a character device");
 }
 
 TEST_F(Verify, ThrowingClockBecomesIoError) {

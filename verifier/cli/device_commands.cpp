@@ -32,14 +32,14 @@ int deliver(const Args& a, const std::string& json, const char* what) {
 }  // namespace
 
 int run_device_id(const std::vector<std::string>& argv) {
-  const ParseOutcome parsed = parse_args(argv, {{"app"}});
+  const ParseOutcome parsed = parse_args(argv, {{"app"}, {"allow-device-id-env", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   if (!parsed.args.positionals.empty()) {
     return usage_error("device-id: unexpected argument '" + parsed.args.positionals[0] + "'");
   }
   const auto app = parsed.args.get("app");
   if (!app) return usage_error("device-id: --app is required");
-  auto id = device_id(*app);
+  auto id = device_id(*app, parsed.args.has("allow-device-id-env"));
   if (!id) return fail(id.error());
   std::printf("%s\n", id->c_str());
   return kExitValid;
@@ -48,7 +48,8 @@ int run_device_id(const std::vector<std::string>& argv) {
 int run_activation_request(const std::vector<std::string>& argv) {
   const ParseOutcome parsed = parse_args(
       argv,
-      {{"app"}, {"license-key"}, {"state-dir"}, {"product"}, {"device"}, {"device-name"}, {"out"}});
+      {{"app"}, {"license-key"}, {"state-dir"}, {"product"}, {"device"}, {"device-name"}, {"out"},
+       {"allow-device-id-env", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
   if (!a.positionals.empty()) {
@@ -61,6 +62,7 @@ int run_activation_request(const std::vector<std::string>& argv) {
   }
   OfflineRequestOptions o;
   o.app_id = *a.get("app");
+  o.allow_device_id_override = a.has("allow-device-id-env");
   o.product = a.get("product").value_or(o.app_id);
   o.state_dir = *a.get("state-dir");
   o.device.device_id = a.get("device");
@@ -75,7 +77,8 @@ int run_activation_request(const std::vector<std::string>& argv) {
 }
 
 int run_deactivation_request(const std::vector<std::string>& argv) {
-  const ParseOutcome parsed = parse_args(argv, {{"state-dir"}, {"app"}, {"device"}, {"out"}});
+  const ParseOutcome parsed = parse_args(
+      argv, {{"state-dir"}, {"app"}, {"device"}, {"out"}, {"allow-device-id-env", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
   if (!a.positionals.empty()) {
@@ -88,6 +91,7 @@ int run_deactivation_request(const std::vector<std::string>& argv) {
   OfflineRequestOptions o;
   o.state_dir = *a.get("state-dir");
   o.app_id = a.get("app").value_or("");
+  o.allow_device_id_override = a.has("allow-device-id-env");
   o.device.device_id = a.get("device");
   auto json = make_deactivation_request(o);
   if (!json) return fail(json.error());

@@ -22,7 +22,9 @@ namespace {
 
 // Options every lifecycle command shares.
 const std::vector<OptionSpec> kCommon = {
-    {"public-key", true, true}, {"app"}, {"product"}, {"state-dir"}, {"device"}, {"json", false}};
+    {"public-key", true, true}, {"app"},  {"product"},
+    {"state-dir"},              {"device"}, {"allow-device-id-env", false},
+    {"json", false}};
 
 std::vector<OptionSpec> with(std::vector<OptionSpec> extra) {
   extra.insert(extra.end(), kCommon.begin(), kCommon.end());
@@ -55,6 +57,7 @@ Result<Setup> setup(const Args& a, const std::string& product_fallback) {
       a.get("product").value_or(s.config.app_id.empty() ? product_fallback : s.config.app_id);
   s.config.state_dir = a.get("state-dir").value_or("");
   s.device.device_id = a.get("device");
+  s.config.allow_device_id_override = a.has("allow-device-id-env");
   return s;
 }
 

@@ -47,10 +47,14 @@ verify (the default command) checks LICENSE_FILE ("-" reads stdin):
   --sync URL               download the revocation feed from URL first
   --release-date DATE      this build's release date (YYYY-MM-DD or RFC 3339), checked
                            against the license's maintenance date
+  --allow-device-id-env    take this machine's device ID from LICET_DEVICE_ID when it is set
+                           (support scripts, containers); without it the variable is ignored,
+                           as in applications that do not opt in
   --json                   print {"valid":true,"claims":{…}} or
                            {"valid":false,"error":"<code>","message":"…"} on stdout
 
-device-id prints this machine's device ID for APP_ID (LICET_DEVICE_ID overrides it).
+device-id prints this machine's device ID for APP_ID (LICET_DEVICE_ID instead, with
+--allow-device-id-env). Every command that computes the device ID takes --allow-device-id-env.
 activate asks a `licet serve` activation server for a seat for this device (creating the
 device key in DIR on first use), verifies the returned license for --product (default APP_ID)
 and only then stores it in DIR.

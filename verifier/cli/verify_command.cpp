@@ -21,14 +21,17 @@ namespace licet::cli {
 namespace {
 
 Result<std::string> read_license(const std::string& path) {
-  if (path != "-") return read_file(path, armor::kMaxFileBytes);
+  if (path != "-") {
+    return read_file(path, armor::kMaxFileBytes, {FileKind::regular_or_pipe, ErrorCode::malformed});
+  }
   std::string text;
   char buf[4096];
   std::size_t n = 0;
   while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
     text.append(buf, n);
     if (text.size() > armor::kMaxFileBytes) {
-      return make_error(ErrorCode::io_error, "stdin: larger than a license file can be");
+      return make_error(ErrorCode::malformed, "stdin: larger than a license file can be (" +
+                                                  std::to_string(armor::kMaxFileBytes) + " bytes)");
     }
   }
   if (std::ferror(stdin)) return make_error(ErrorCode::io_error, "stdin: read error");
@@ -159,6 +162,7 @@ int run_verify(const std::vector<std::string>& argv) {
                                                 {"revocations"},
                                                 {"sync"},
                                                 {"release-date"},
+                                                {"allow-device-id-env", false},
                                                 {"json", false}});
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
@@ -192,6 +196,7 @@ int run_verify(const std::vector<std::string>& argv) {
   config.state_dir = a.get("state-dir").value_or("");
   config.revocations_file = a.get("revocations").value_or("");
   config.sync_url = a.get("sync").value_or("");
+  config.allow_device_id_override = a.has("allow-device-id-env");
 
   auto text = read_license(a.positionals[0]);
   if (!text) return report_failure(text.error().code, text.error().message, json);

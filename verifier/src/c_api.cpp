@@ -131,6 +131,7 @@ licet_error licet_verifier_new(const licet_config* config, licet_verifier** out)
     c.revocations_file = str(config->revocations_file);
     c.sync_url = str(config->sync_url);
     if (config->network_timeout_ms != 0) c.network_timeout_ms = config->network_timeout_ms;
+    c.allow_device_id_override = config->allow_device_id_override != 0;
     auto created = licet::Verifier::create(std::move(c));
     if (!created) {
       t_last_error = created.error().message;

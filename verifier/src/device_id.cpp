@@ -68,8 +68,8 @@ Result<std::string> make_device_id(const RawComponents& raw, std::string_view ap
   }
   if (!any) {
     return make_error(ErrorCode::io_error,
-                      "this machine has no stable hardware identifiers (a container?); set "
-                      "LICET_DEVICE_ID or pass the app's own device ID");
+                      "this machine has no stable hardware identifiers (a container?); pass "
+                      "the app's own device ID, or set LICET_DEVICE_ID in an app that allows it");
   }
   return id;
 }
@@ -105,9 +105,10 @@ std::optional<std::array<std::string_view, kComponentCount>> parse_licet_id(std:
 
 }  // namespace device
 
-Result<std::string> device_id(std::string_view app_id) {
+Result<std::string> device_id(std::string_view app_id, bool allow_override) {
   try {
-    if (const char* env = std::getenv(device::kEnvVar.data()); env != nullptr && *env != '\0') {
+    const char* env = allow_override ? std::getenv(device::kEnvVar.data()) : nullptr;
+    if (env != nullptr && *env != '\0') {
       std::string id(env);
       if (auto why = device::invalid_device_id_reason(id); !why.empty()) {
         return make_error(ErrorCode::io_error, "LICET_DEVICE_ID is invalid: " + why);

@@ -21,8 +21,8 @@ namespace {
 
 constexpr std::size_t kMaxFooterBytes = 1024;
 constexpr std::int64_t kMaxTolerance = 366LL * 24 * 3600;
-constexpr const char* kStoreFileName = "license.lic";
 constexpr std::int64_t kMaxNetworkTimeoutMs = 600000;
+constexpr ReadOptions kLicenseFileRead{FileKind::regular, ErrorCode::malformed};
 
 VerifyResult fail(Error e) {
   return VerifyResult{e.code, std::move(e.message), std::nullopt};
@@ -101,10 +101,13 @@ Verifier::Impl::Impl(VerifierConfig cfg, keys::Keyring ring)
     : config(std::move(cfg)),
       app_id(config.app_id.empty() ? config.product : config.app_id),
       keyring(std::move(ring)),
+      state(config.state_dir.empty()
+                ? nullptr
+                : std::make_shared<const detail::StateDir>(config.state_dir, app_id)),
       revocations({config.revocations_file, config.sync_url, config.state_dir,
-                   config.tolerance_seconds, config.network_timeout_ms},
+                   config.tolerance_seconds, config.network_timeout_ms, state},
                   keyring) {
-  if (!config.state_dir.empty()) guard.emplace(config.state_dir, config.tolerance_seconds);
+  if (state) guard.emplace(state, config.tolerance_seconds);
 }
 
 UnixTime Verifier::Impl::now() const {
@@ -112,7 +115,7 @@ UnixTime Verifier::Impl::now() const {
 }
 
 std::filesystem::path Verifier::Impl::stored_license_path() const {
-  return std::filesystem::path(config.state_dir) / kStoreFileName;
+  return std::filesystem::path(config.state_dir) / detail::StateDir::kLicenseFile;
 }
 
 Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
@@ -142,10 +145,15 @@ Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
   return std::shared_ptr<const detail::Checked>(std::move(checked));
 }
 
-Status Verifier::Impl::check_product_and_time(const Claims& c, UnixTime now) const {
-  // The same code `licet inspect` runs (common/verdict), so both give the same verdict.
-  return licet::check_product_and_time(
-      c, TimePolicy{config.product, now, config.tolerance_seconds, config.release_date});
+// The same code `licet inspect` runs (common/verdict), so both give the same verdict. Product
+// and time are two steps so the clock guard can record every check that looked at the time.
+Status Verifier::Impl::check_product(const Claims& c) const {
+  return licet::check_product(c, config.product);
+}
+
+Status Verifier::Impl::check_time(const Claims& c, UnixTime now) const {
+  return licet::check_time(c, TimePolicy{config.product, now, config.tolerance_seconds,
+                                         config.release_date});
 }
 
 Result<std::string> Verifier::Impl::read_stored() const {
@@ -174,7 +182,11 @@ Result<std::string> Verifier::Impl::read_stored() const {
   if (!std::filesystem::exists(file_status)) {
     return make_error(ErrorCode::not_activated, "no license is activated on this device");
   }
-  auto text = read_file(path, armor::kMaxFileBytes);
+  auto text = read_file(path, armor::kMaxFileBytes, kLicenseFileRead);
+  if (!text && text.code() == ErrorCode::malformed) {
+    return make_error(ErrorCode::malformed,
+                      "the stored license " + path.string() + " is damaged: " + text.error().message);
+  }
   if (!text) {
     return make_error(ErrorCode::io_error,
                       "the stored license cannot be read: " + text.error().message);
@@ -227,7 +239,7 @@ Result<const std::string*> Verifier::Impl::machine_device_id() const {
   if (const std::string* id = machine_device_id_ptr_.load(std::memory_order_acquire)) return id;
   std::lock_guard lock(device_mutex_);
   if (!machine_device_id_) {
-    auto id = device_id(app_id);
+    auto id = device_id(app_id, config.allow_device_id_override);
     if (!id) return std::move(id).error();  // not kept: LICET_DEVICE_ID may be set later
     machine_device_id_ = std::make_unique<const std::string>(std::move(*id));
     machine_device_id_ptr_.store(machine_device_id_.get(), std::memory_order_release);
@@ -259,8 +271,8 @@ Status Verifier::Impl::check_device(const Claims& c, const DeviceOverride& devic
                     "license is not bound to this device (" + std::string(presented) + ")");
 }
 
-VerifyResult Verifier::Impl::verify(std::string_view license_text,
-                                    const DeviceOverride& device) const {
+VerifyResult Verifier::Impl::verify(std::string_view license_text, const DeviceOverride& device,
+                                    bool* unreadable) const {
   checks.fetch_add(1, std::memory_order_relaxed);
   const UnixTime now = this->now();
   if (now < kMinTime || now > kMaxTime) {
@@ -274,19 +286,28 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text,
   }
   if (!checked) {
     auto fresh = authenticate(license_text);
-    if (!fresh) return fail(std::move(fresh).error());
+    if (!fresh) {
+      if (unreadable != nullptr) *unreadable = true;
+      return fail(std::move(fresh).error());
+    }
     checked = std::move(*fresh);
     if (config.recheck_cache) cache.insert(license_text, checked);
   }
 
   const Claims& claims = checked->claims;
-  if (auto st = check_product_and_time(claims, now); !st) return fail(st.error());
+  if (auto st = check_product(claims); !st) return fail(st.error());
+  // From here on the check looks at the time, so the clock guard records it whatever the answer
+  // (an `expired` one too: docs/FORMAT.md, "clock.json"). Its own verdict still comes last.
+  const Status time = check_time(claims, now);
+  Status guard_status;
+  if (guard) {
+    const bool iat_plausible = claims.iat <= now + config.tolerance_seconds;
+    guard_status = guard->observe(now, iat_plausible ? claims.iat : now);
+  }
+  if (!time) return fail(time.error());
   if (auto st = check_device(claims, device); !st) return fail(st.error());
   if (auto st = check_revocations(claims, checked->kid, now); !st) return fail(st.error());
-  if (guard) {
-    if (auto st = guard->check(now); !st) return fail(st.error());
-    if (auto st = guard->advance(now, claims.iat); !st) return fail(st.error());
-  }
+  if (!guard_status) return fail(guard_status.error());
   return VerifyResult{ErrorCode::ok, {}, checked->license};
 }
 
@@ -333,7 +354,9 @@ VerifyResult Verifier::verify(std::string_view license_text, const DeviceOverrid
 VerifyResult Verifier::verify_file(const std::string& path, const DeviceOverride& device) const {
   return guarded_result([&] {
     if (!impl_) return fail(moved_from());
-    auto text = read_file(path, armor::kMaxFileBytes);
+    // A regular file only: a FIFO would block the application, a device is no license file.
+    // Over the size limit is malformed, as for license text in memory (docs/FORMAT.md).
+    auto text = read_file(path, armor::kMaxFileBytes, kLicenseFileRead);
     if (!text) return fail(std::move(text).error());
     return impl_->verify(*text, device);
   });
@@ -364,8 +387,11 @@ VerifyResult Verifier::verify_stored(const DeviceOverride& device) const {
     if (!impl_) return fail(moved_from());
     auto text = impl_->read_stored();
     if (!text) return fail(std::move(text).error());
-    auto result = impl_->verify(*text, device);
-    if (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature) {
+    bool unreadable = false;
+    auto result = impl_->verify(*text, device, &unreadable);
+    // Only the stored file's own failures: a malformed feed file is not a damaged store.
+    if (unreadable &&
+        (result.code == ErrorCode::malformed || result.code == ErrorCode::bad_signature)) {
       result.message = "the stored license " + impl_->stored_license_path().string() +
                        " is damaged: " + result.message;
     }

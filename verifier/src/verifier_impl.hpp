@@ -1,5 +1,6 @@
 // Internal state of a Verifier. Everything here is immutable after create() except the caches
-// (re-check cache, this machine's device ID) and the clock-guard file, which have their own locks.
+// (re-check cache, this machine's device ID) and the state directory's files, which have their
+// own locks.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "lifecycle/background_sync.hpp"
 #include "recheck_cache.hpp"
 #include "revocation/checker.hpp"
+#include "state/state_dir.hpp"
 
 namespace licet {
 
@@ -22,6 +24,7 @@ struct Verifier::Impl {
   VerifierConfig config;
   std::string app_id;  // config.app_id, or the product when empty
   keys::Keyring keyring;
+  std::shared_ptr<const detail::StateDir> state;  // set when config.state_dir is
   mutable detail::RecheckCache cache;             // has its own lock
   mutable detail::RevocationChecker revocations;  // has its own lock
   std::optional<detail::ClockGuard> guard;        // set when config.state_dir is
@@ -30,13 +33,17 @@ struct Verifier::Impl {
 
   Impl(VerifierConfig cfg, keys::Keyring ring);
 
-  VerifyResult verify(std::string_view license_text, const DeviceOverride& device) const;
+  // `unreadable`, when given, is set when the license text itself failed (armor, token, key,
+  // signature, claims), as opposed to a later check.
+  VerifyResult verify(std::string_view license_text, const DeviceOverride& device,
+                      bool* unreadable = nullptr) const;
 
   // Armor → token syntax → key by kid → signature → claims syntax. The cacheable part.
   Result<std::shared_ptr<const detail::Checked>> authenticate(std::string_view license_text) const;
 
   // What must run on every check, cached or not, against the current time.
-  Status check_product_and_time(const Claims& claims, UnixTime now) const;
+  Status check_product(const Claims& claims) const;
+  Status check_time(const Claims& claims, UnixTime now) const;
   Status check_device(const Claims& claims, const DeviceOverride& device) const;
 
   // Revocation feed: runs after the device check and before the clock guard on every check

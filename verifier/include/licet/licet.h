@@ -72,6 +72,11 @@ typedef struct licet_config {
   /* The longest a check waits on the network (only a license with sync.max_age 0 makes a check
    * go online) and the limit of licet_sync; licet_config_init sets 10000; 0 = 10000. */
   int64_t network_timeout_ms;
+  /* Non-zero: LICET_DEVICE_ID in the environment replaces this machine's device ID. Keep it 0
+   * unless the app runs where its operator sets the variable on purpose (containers, CI): with
+   * it, anyone can copy a node-locked file and set the variable to the ID printed in it.
+   * licet_config_init sets 0. (Appended last: the fields above keep their offsets.) */
+  int allow_device_id_override;
 } licet_config;
 
 /* Fills *config with the defaults: everything empty, tolerance 300 s, recheck_cache on,
@@ -84,11 +89,13 @@ LICET_API licet_error licet_verifier_new(const licet_config* config, licet_verif
 LICET_API void licet_verifier_free(licet_verifier* verifier); /* NULL is fine */
 
 /* Checks a license file's text (armored or a bare token) of len bytes. device_id NULL = this
- * machine's ID for app_id (LICET_DEVICE_ID in the environment overrides it). The code is
+ * machine's ID for app_id (or LICET_DEVICE_ID, with allow_device_id_override). The code is
  * returned; when out is not NULL, *out receives a result the caller frees with
  * licet_result_free (on any code, so its message can be shown). */
 LICET_API licet_error licet_verify(const licet_verifier* verifier, const char* text, size_t len,
                                    const char* device_id, licet_result** out);
+/* licet_verify_file reads a regular file only (a FIFO, device or directory is LICET_IO_ERROR,
+ * without blocking); a file over 2 MiB is LICET_MALFORMED. */
 LICET_API licet_error licet_verify_file(const licet_verifier* verifier, const char* path,
                                         const char* device_id, licet_result** out);
 
@@ -284,7 +291,9 @@ LICET_API const char* licet_result_meta(const licet_result* result, const char* 
 /* "ok", "malformed", … "io_error" (the names of DESIGN.md); "unknown" for other values. */
 LICET_API const char* licet_error_string(int code);
 
-/* This machine's device ID for app_id, into buf (LICET_DEVICE_ID_MAX bytes are always enough).
+/* This machine's device ID for app_id, into buf (LICET_DEVICE_ID_MAX bytes are always enough),
+ * computed from its hardware; LICET_DEVICE_ID is not consulted here (an app that sets
+ * allow_device_id_override and wants to show that ID reads the variable itself).
  * Returns 0, or -1 when it cannot be computed or buf is too small (see licet_last_error). */
 LICET_API int licet_device_id(const char* app_id, char* buf, size_t buflen);
 

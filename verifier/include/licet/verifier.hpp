@@ -62,10 +62,15 @@ struct VerifierConfig {
   // The longest a check may wait on the network: only a license whose policy demands a sync
   // at every check (sync.max_age 0) makes verify() go online, and sync() uses it too.
   std::int64_t network_timeout_ms = 10000;
+  // Take LICET_DEVICE_ID from the environment as this machine's device ID. Off by default:
+  // otherwise anyone could copy a node-locked file and set the variable to an ID printed in it.
+  // For containers, VMs and CI, where whoever runs the app sets the variable on purpose
+  // (docs/SECURITY.md, "Device ID override").
+  bool allow_device_id_override = false;
 };
 
 // How to identify this device for a check. Empty = compute this machine's ID for app_id
-// (LICET_DEVICE_ID in the environment overrides that).
+// (LICET_DEVICE_ID in the environment instead, when allow_device_id_override is set).
 struct DeviceOverride {
   std::optional<std::string> device_id;  // a licet device ID or an app-supplied opaque ID
 };
@@ -200,6 +205,7 @@ struct OfflineRequestOptions {
   DeviceOverride device;  // empty = this machine's device ID for app_id
   std::string device_name, hostname, os;  // activation: shown to the vendor; hostname and os
                                           // default to this machine's
+  bool allow_device_id_override = false;  // as VerifierConfig::allow_device_id_override
 };
 
 // The JSON of an activation request (version 2) for `license_key`, with this device's key
@@ -219,6 +225,8 @@ class Verifier {
 
   // Safe to call concurrently on one Verifier.
   VerifyResult verify(std::string_view license_text, const DeviceOverride& device = {}) const;
+  // `path` must be a regular file (or a symlink to one): a FIFO, device or directory is io_error
+  // without being read, so nothing planted there can block the app; over 2 MiB is malformed.
   VerifyResult verify_file(const std::string& path, const DeviceOverride& device = {}) const;
 
   // Local license store in state_dir: a license that is not stored is not activated.
@@ -277,8 +285,10 @@ class Verifier {
   std::unique_ptr<Impl> impl_;
 };
 
-// This machine's device ID for an app (see docs/FORMAT.md, "Device ID"). Honors LICET_DEVICE_ID.
-Result<std::string> device_id(std::string_view app_id);
+// This machine's device ID for an app (see docs/FORMAT.md, "Device ID"), from its hardware.
+// LICET_DEVICE_ID in the environment replaces it only with allow_override (an application that
+// sets VerifierConfig::allow_device_id_override passes that).
+Result<std::string> device_id(std::string_view app_id, bool allow_override = false);
 
 // Whether a device presented for a check matches one bound in a license: licet device IDs match
 // when at least 2 of their 3 components agree; any other ID must match exactly.

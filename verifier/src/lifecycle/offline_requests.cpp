@@ -43,7 +43,7 @@ std::optional<std::string> presented(const OfflineRequestOptions& o, Error& why)
     why = malformed("name the app (its ID keys the device ID) or the device ID");
     return std::nullopt;
   }
-  auto id = device_id(o.app_id);
+  auto id = device_id(o.app_id, o.allow_device_id_override);
   if (!id) {
     why = std::move(id).error();
     return std::nullopt;

@@ -46,7 +46,7 @@ SyncStatus status_of(net::Failure f) {
 }  // namespace
 
 RevocationChecker::RevocationChecker(RevocationSettings settings, const keys::Keyring& keyring)
-    : settings_(std::move(settings)), store_(settings_.state_dir, keyring, settings_.tolerance) {}
+    : settings_(std::move(settings)), store_(settings_.state, keyring, settings_.tolerance) {}
 
 // The configured file is re-read only when it changes (size or mtime), so a large feed costs
 // its load once, not on every check.
@@ -62,7 +62,8 @@ Status RevocationChecker::refresh_from_file(UnixTime now, bool& confirmed) {
     file_mtime_ = mtime;
     file_size_ = size;
     file_error_.reset();
-    auto bytes = read_file(settings_.file, feed::kMaxFeedBytes);
+    auto bytes =
+        read_file(settings_.file, feed::kMaxFeedBytes, {FileKind::regular, ErrorCode::malformed});
     Status st = bytes ? store_.offer(std::move(*bytes), now) : Status(std::move(bytes).error());
     if (!st) {
       file_error_ =
@@ -149,6 +150,7 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
 
   std::lock_guard lock(mutex_);
   store_.load_cache();
+  store_.distrust_future(now);
   if (claims.sync && last_url_ != claims.sync->url) last_url_ = claims.sync->url;
   if (!settings_.file.empty()) {
     if (auto st = refresh_from_file(now, confirmed); !st) return st;
@@ -159,6 +161,8 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
     if (auto st = revocation_verdict(*feed, claims, kid); !st) return st;
   }
 
+  // A damaged cache is not taken for none: the license may be one it revoked.
+  if (auto damage = store_.cache_damage()) return *damage;
   if (!claims.sync) return {};
   const std::int64_t max_age = claims.sync->max_age;
   const std::string why = last_failure_.empty() ? "" : " (" + last_failure_ + ")";
@@ -172,7 +176,8 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
   if (!store_.current() || store_.verified_at() == 0) {
     return make_error(ErrorCode::stale_revocations,
                       "sync needed: this license needs a revocation feed no older than " +
-                          seconds(max_age) + " and none has been verified yet" + why);
+                          seconds(max_age) + " and none has been verified yet" +
+                          store_.unverified_note() + why);
   }
   if (now - store_.verified_at() > max_age) {
     return make_error(ErrorCode::stale_revocations,

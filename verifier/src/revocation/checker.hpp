@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct RevocationSettings {
   std::filesystem::path state_dir;
   std::int64_t tolerance = 300;
   std::int64_t network_timeout_ms = 10000;  // VerifierConfig::network_timeout_ms
+  std::shared_ptr<const StateDir> state;  // the feed cache's directory; null = memory only
 };
 
 class RevocationChecker {

@@ -1,26 +1,27 @@
 #include "revocation/feed_store.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <algorithm>
 
-#include "clock_guard.hpp"
 #include "licet/common/file_io.hpp"
-#include "licet/common/json.hpp"
+#include "state/state_files.hpp"
 
 namespace licet::detail {
 namespace {
-
-constexpr std::size_t kMaxMetaBytes = 16 * 1024;
 
 std::string describe(const feed::Feed& f) {
   return "revocation feed " + std::to_string(f.sequence());
 }
 
+bool present(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::symlink_status(p, ec));
+}
+
 }  // namespace
 
-FeedStore::FeedStore(std::filesystem::path state_dir, const keys::Keyring& keyring,
+FeedStore::FeedStore(std::shared_ptr<const StateDir> state, const keys::Keyring& keyring,
                      std::int64_t tolerance)
-    : dir_(std::move(state_dir)), keyring_(keyring), tolerance_(tolerance) {}
+    : state_(std::move(state)), keyring_(keyring), tolerance_(tolerance) {}
 
 bool FeedStore::is_current(UnixTime now) const {
   return feed_ && now <= feed_->next_update() + tolerance_;
@@ -62,62 +63,109 @@ Result<feed::Feed> FeedStore::authenticate(std::string bytes) const {
                                                 ", which this application does not trust");
 }
 
+// docs/FORMAT.md, "Revocation feed cache": revocations.feed is written first, then
+// revocations.json, then the sequence in clock.json. So a feed newer than what the others record
+// is a write cut short (kept, but not verified), while a feed that is missing, unverifiable or
+// older than what they record is damage.
 void FeedStore::load_cache() {
-  if (cache_loaded_ || dir_.empty()) return;
+  if (cache_loaded_ || !state_) return;
   cache_loaded_ = true;
-  std::error_code ec;
-  const auto feed_path = dir_ / kFeedFile;
-  if (!std::filesystem::exists(feed_path, ec)) return;
-  auto bytes = read_file(feed_path, feed::kMaxFeedBytes);
-  if (!bytes) return;
-  auto parsed = authenticate(std::move(*bytes));
-  if (!parsed) return;  // a damaged cache counts as none; the next sync replaces it
-  feed_ = std::make_shared<const feed::Feed>(std::move(*parsed));
+  const auto meta_path = state_->file(kMetaFile);
+  const auto feed_path = state_->file(kFeedFile);
 
-  auto meta_text = read_file(dir_ / kMetaFile, kMaxMetaBytes);
-  if (!meta_text) return;
-  auto meta = json::parse_object(*meta_text, {kMaxMetaBytes, 1});
-  if (!meta) return;
-  // Through a const value, so both sides are ConstMemberIterator (clang
-  // -Wambiguous-reversed-operator).
-  const rapidjson::Value& fields = *meta;
-  const auto seq = fields.FindMember("sequence");
-  const auto at = fields.FindMember("verified_at");
-  // The two files are replaced one after the other; meta for another feed is not trusted.
-  if (seq == fields.MemberEnd() || !seq->value.IsUint64() ||
-      seq->value.GetUint64() != feed_->sequence() || at == fields.MemberEnd() ||
-      !at->value.IsInt64()) {
+  auto clock = state_->read_clock();
+  const std::uint64_t recorded = clock && *clock ? (*clock)->feed : 0;
+
+  std::optional<FeedMeta> meta;
+  std::string meta_problem;
+  if (present(meta_path)) {
+    auto text = read_file(meta_path, kMaxFeedMetaBytes, {FileKind::regular, ErrorCode::malformed});
+    if (!clock) {
+      meta_problem = meta_path.string() + " cannot be checked: " + clock.error().message;
+    } else if (!*clock) {
+      meta_problem = meta_path.string() + " cannot be checked without clock.json";
+    } else if (!text) {
+      meta_problem = text.error().message;
+    } else if (auto parsed = parse_feed_meta(*text, state_->key_for((*clock)->secret)); !parsed) {
+      meta_problem = meta_path.string() + " is damaged: " + parsed.error().message;
+    } else {
+      meta = std::move(*parsed);
+    }
+  }
+  const std::uint64_t floor = std::max(meta ? meta->sequence : 0, recorded);
+  const std::string recorded_in =
+      meta && meta->sequence >= recorded ? meta_path.string() : std::string("clock.json");
+
+  std::string feed_problem;
+  if (present(feed_path)) {
+    auto bytes =
+        read_file(feed_path, feed::kMaxFeedBytes, {FileKind::regular, ErrorCode::malformed});
+    if (!bytes) {
+      feed_problem = bytes.error().message;
+    } else if (auto parsed = authenticate(std::move(*bytes)); !parsed) {
+      feed_problem = feed_path.string() + " does not verify: " + parsed.error().message;
+    } else {
+      feed_ = std::make_shared<const feed::Feed>(std::move(*parsed));
+    }
+  } else if (floor > 0) {
+    feed_problem = feed_path.string() + " is missing";
+  }
+
+  floor_ = floor;
+  if (!meta_problem.empty()) {
+    // A feed that verifies still counts for its revocations; its verification time is unknown.
+    damage_ = meta_problem;
     return;
   }
-  verified_at_ = at->value.GetInt64();
-  const auto etag = fields.FindMember("etag");
-  const auto url = fields.FindMember("url");
-  if (etag != fields.MemberEnd() && etag->value.IsString()) etag_ = etag->value.GetString();
-  if (url != fields.MemberEnd() && url->value.IsString()) url_ = url->value.GetString();
+  if (!feed_problem.empty()) {
+    damage_ = floor > 0 ? feed_problem + ", although " + recorded_in + " records feed " +
+                              std::to_string(floor)
+                        : feed_problem;
+    return;
+  }
+  if (!feed_) return;
+  if (feed_->sequence() < floor) {
+    damage_ = feed_path.string() + " holds feed " + std::to_string(feed_->sequence()) +
+              ", older than feed " + std::to_string(floor) + " recorded in " + recorded_in;
+    feed_.reset();
+    return;
+  }
+  if (!meta || feed_->sequence() > meta->sequence) return;
+  verified_at_ = meta->verified_at;
+  etag_ = std::move(meta->etag);
+  url_ = std::move(meta->url);
 }
 
-Status FeedStore::persist(bool feed_changed) const {
-  if (dir_.empty() || !feed_) return {};
-  if (auto st = ensure_state_dir(dir_); !st) return st;
+std::optional<Error> FeedStore::cache_damage() const {
+  if (!damage_) return std::nullopt;
+  return make_error(ErrorCode::stale_revocations,
+                    "the cached revocation feed is damaged (" + *damage_ + "); sync again");
+}
+
+void FeedStore::distrust_future(UnixTime now) {
+  if (verified_at_ <= now + tolerance_) return;
+  unverified_note_ = " (the cache says it was verified at " + format_rfc3339(verified_at_) +
+                     ", later than this computer's clock: the state was edited or the clock "
+                     "was wrong)";
+  verified_at_ = 0;
+}
+
+Status FeedStore::persist(bool feed_changed, UnixTime now) const {
+  if (!state_ || !feed_) return {};
+  // Creates the state directory's secret (clock.json) first when it has none yet.
+  auto clock = state_->clock_for_writing(now);
+  if (!clock) return std::move(clock).error();
   if (feed_changed) {
-    if (auto st = write_file_atomic(dir_ / kFeedFile, feed_->bytes(), 0644); !st) return st;
+    if (auto st = write_file_atomic(state_->file(kFeedFile), feed_->bytes(), 0644); !st) return st;
   }
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("v");
-  w.Int(1);
-  w.Key("sequence");
-  w.Uint64(feed_->sequence());
-  w.Key("verified_at");
-  w.Int64(verified_at_);
-  w.Key("url");
-  w.String(url_.c_str(), static_cast<rapidjson::SizeType>(url_.size()));
-  w.Key("etag");
-  w.String(etag_.c_str(), static_cast<rapidjson::SizeType>(etag_.size()));
-  w.EndObject();
-  return write_file_atomic(dir_ / kMetaFile, std::string(buf.GetString(), buf.GetSize()) + "\n",
-                           0644);
+  FeedMeta meta;
+  meta.sequence = feed_->sequence();
+  meta.verified_at = verified_at_;
+  if (storable_text(url_)) meta.url = url_;
+  if (storable_text(etag_)) meta.etag = etag_;
+  const std::string text = format_feed_meta(meta, state_->key_for(clock->secret));
+  if (auto st = write_file_atomic(state_->file(kMetaFile), text, 0644); !st) return st;
+  return state_->record_feed(meta.sequence, now);
 }
 
 Status FeedStore::offer(std::string bytes, UnixTime now, const std::string& url,
@@ -131,21 +179,19 @@ Status FeedStore::offer(std::string bytes, UnixTime now, const std::string& url,
                           " (a frozen feed is refused; the vendor must publish a new one)");
   }
   bool same = false;
-  if (feed_) {
-    if (parsed->sequence() < feed_->sequence()) {
+  const std::uint64_t held = std::max(feed_ ? feed_->sequence() : 0, floor_);
+  if (parsed->sequence() < held) {
+    return make_error(ErrorCode::stale_revocations,
+                      describe(*parsed) + " is older than the feed already held (" +
+                          std::to_string(held) + "); rollback refused");
+  }
+  if (feed_ && parsed->sequence() == feed_->sequence()) {
+    if (parsed->bytes() != feed_->bytes()) {
       return make_error(ErrorCode::stale_revocations,
-                        describe(*parsed) + " is older than the feed already held (" +
-                            std::to_string(feed_->sequence()) + "); rollback refused");
+                        describe(*parsed) +
+                            " differs from the feed already held with the same sequence; refused");
     }
-    if (parsed->sequence() == feed_->sequence()) {
-      if (parsed->bytes() != feed_->bytes()) {
-        return make_error(
-            ErrorCode::stale_revocations,
-            describe(*parsed) +
-                " differs from the feed already held with the same sequence; refused");
-      }
-      same = true;
-    }
+    same = true;
   }
   auto previous = feed_;
   const auto previous_at = verified_at_;
@@ -155,7 +201,8 @@ Status FeedStore::offer(std::string bytes, UnixTime now, const std::string& url,
   verified_at_ = now;
   etag_ = etag;
   url_ = url;
-  if (auto st = persist(!same); !st) {
+  // A damaged cache on disk is replaced as a whole: the feed file too.
+  if (auto st = persist(!same || damage_.has_value(), now); !st) {
     feed_ = std::move(previous);
     verified_at_ = previous_at;
     etag_ = std::move(previous_etag);
@@ -163,6 +210,9 @@ Status FeedStore::offer(std::string bytes, UnixTime now, const std::string& url,
     return make_error(ErrorCode::io_error,
                       "cannot save the revocation feed cache: " + st.error().message);
   }
+  damage_.reset();
+  floor_ = std::max(floor_, feed_->sequence());
+  unverified_note_.clear();
   return {};
 }
 
@@ -175,7 +225,8 @@ Status FeedStore::confirm(UnixTime now, bool save) {
                                                         " and the server has nothing newer");
   }
   verified_at_ = now;
-  return save ? persist(false) : Status{};
+  unverified_note_.clear();
+  return save ? persist(false, now) : Status{};
 }
 
 }  // namespace licet::detail

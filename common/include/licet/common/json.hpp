@@ -1,5 +1,6 @@
 // Strict JSON for data from outside: bounded size and depth, valid UTF-8, duplicate member
-// names rejected anywhere in the document.
+// names rejected anywhere in the document, and every byte read: no byte-order mark, no NUL byte,
+// nothing but whitespace after the document (docs/FORMAT.md, "Claims JSON").
 #pragma once
 
 #include <rapidjson/document.h>

@@ -23,7 +23,13 @@ struct TimePolicy {
   std::optional<UnixTime> release_date;  // this build's release, checked against `maint`
 };
 
-// wrong_product, then clock_tampered (iat later than now + tolerance: this machine's clock is
+// wrong_product when `expected_product` is not empty and differs from the claims' aud.
+Status check_product(const Claims& claims, std::string_view expected_product);
+// clock_tampered (iat later than now + tolerance: this machine's clock is behind), not_yet_valid
+// (nbf), expired (exp is exclusive), maintenance_expired; else ok. The product is not checked.
+Status check_time(const Claims& claims, const TimePolicy& policy);
+
+// check_product, then check_time: wrong_product, then clock_tampered (iat later than now + tolerance: this machine's clock is
 // behind), not_yet_valid (nbf), expired (exp is exclusive), maintenance_expired; else ok.
 Status check_product_and_time(const Claims& claims, const TimePolicy& policy);
 
