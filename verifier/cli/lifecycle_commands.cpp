@@ -22,9 +22,8 @@ namespace {
 
 // Options every lifecycle command shares.
 const std::vector<OptionSpec> kCommon = {
-    {"public-key", true, true}, {"app"},  {"product"},
-    {"state-dir"},              {"device"}, {"allow-device-id-env", false},
-    {"json", false}};
+    {"public-key", true, true},     {"app"},        {"product"}, {"state-dir"}, {"device"},
+    {"allow-device-id-env", false}, {"json", false}};
 
 std::vector<OptionSpec> with(std::vector<OptionSpec> extra) {
   extra.insert(extra.end(), kCommon.begin(), kCommon.end());
@@ -40,6 +39,18 @@ std::string claimed_product(std::string_view text) {
   if (!parsed) return "?";
   auto claims = claims_from_json(parsed->payload);
   return claims && !claims->aud.empty() ? claims->aud : "?";
+}
+
+// The stored license's own product, unverified: the default app id and product of commands that
+// act on a state dir (the state files are keyed by the app id, docs/FORMAT.md "Verifier state
+// directory", so a wrong default would read them as damaged).
+std::string stored_product(const Args& a) {
+  if (!a.has("state-dir")) return "?";
+  if (auto text = read_file(std::filesystem::path(*a.get("state-dir")) / "license.lic",
+                            armor::kMaxFileBytes)) {
+    return claimed_product(*text);
+  }
+  return "?";
 }
 
 struct Setup {
@@ -256,7 +267,7 @@ int run_deactivate(const std::vector<std::string>& argv) {
   const Args& a = parsed.args;
   if (!a.has("server")) return usage_error("deactivate: --server is required");
   if (int rc = check_common(a, "deactivate", false); rc != kExitValid) return rc;
-  auto s = setup(a, "any");
+  auto s = setup(a, stored_product(a));
   if (!s) return fail(s.error());
   auto timeout = timeout_ms(a, DeactivationOptions{}.timeout_ms);
   if (!timeout) return bad_timeout("deactivate");
@@ -296,7 +307,7 @@ int run_sync(const std::vector<std::string>& argv) {
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
   if (int rc = check_common(a, "sync", false); rc != kExitValid) return rc;
-  auto s = setup(a, "any");
+  auto s = setup(a, stored_product(a));
   if (!s) return fail(s.error());
   auto timeout = timeout_ms(a, static_cast<long>(VerifierConfig{}.network_timeout_ms));
   if (!timeout) return bad_timeout("sync");
@@ -381,12 +392,7 @@ int run_verify_stored(const std::vector<std::string>& argv) {
   const Args& a = parsed.args;
   if (int rc = check_common(a, "verify-stored", false); rc != kExitValid) return rc;
   // The stored license's own product unless one is named (as verify does for a file).
-  std::string fallback = "?";
-  if (auto text = read_file(std::filesystem::path(*a.get("state-dir")) / "license.lic",
-                            armor::kMaxFileBytes)) {
-    fallback = claimed_product(*text);
-  }
-  auto s = setup(a, fallback);
+  auto s = setup(a, stored_product(a));
   if (!s) return fail(s.error());
   auto verifier = Verifier::create(s->config);
   if (!verifier) return fail(verifier.error());
