@@ -125,6 +125,9 @@ class Connection {
   virtual std::string_view lock_rows() const = 0;
   // Changes when another connection commits (cheap; lets caches notice ledger changes).
   virtual std::int64_t data_version() = 0;
+  // A transaction of this connection is about to write a lot (a batch): the backend may keep
+  // more of it in memory instead of spilling pages it will change again.
+  virtual void expect_bulk_writes() = 0;
 };
 
 }  // namespace licet::issuer::sql

@@ -55,6 +55,8 @@ class Tx {
   Tx& operator=(const Tx&) = delete;
   void commit();
   sql::Connection& connection() { return db_; }
+  // This transaction writes a lot (a batch): see sql::Connection::expect_bulk_writes.
+  void expect_bulk_writes() { db_.expect_bulk_writes(); }
 
   // ---- licenses -------------------------------------------------------------------------
   std::optional<LicenseRecord> license(std::string_view key);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -41,13 +42,17 @@ std::string hash_hex(std::string_view bytes) {
   return hex;
 }
 
-// Writes `data` to `path` through a temporary name and a rename, without an fsync: the batch
-// syncs the file system once at the end (an fsync per file would cost more than the signing).
-void write_unsynced(const fs::path& path, std::string_view data) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0)
+// Writes `data` to `path` without an fsync: the batch syncs the file system once at the end (an
+// fsync per file would cost more than the signing). A fresh batch creates each file (its out dir
+// was empty); finishing an interrupted one replaces what a crash left, through a temporary name
+// and a rename.
+void write_unsynced(const fs::path& path, std::string_view data, bool replace) {
+  const fs::path tmp = replace ? fs::path(path.string() + ".tmp") : path;
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replace ? O_TRUNC : O_EXCL);
+  const int fd = ::open(tmp.c_str(), flags, 0644);
+  if (fd < 0) {
     throw Refused(Code::io_error, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+  }
   std::size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -60,7 +65,7 @@ void write_unsynced(const fs::path& path, std::string_view data) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::close(fd) != 0 || (replace && ::rename(tmp.c_str(), path.c_str()) != 0)) {
     throw Refused(Code::io_error, "cannot write " + path.string() + ": " + std::strerror(errno));
   }
 }
@@ -75,21 +80,44 @@ void sync_filesystem(const fs::path& dir) {
     throw Refused(Code::io_error, "cannot flush " + dir.string() + ": " + std::strerror(errno));
 }
 
-// Writes every file, then the manifest (last, atomically), then marks the batch exported.
+// Writes every file (on every core: creating files is most of an export's time), then the
+// manifest (last, atomically), then marks the batch exported.
 BatchResult export_files(Session& s, std::int64_t batch_id, const fs::path& out_dir,
-                         const std::vector<std::pair<BatchItem, std::string>>& files) {
+                         const std::vector<std::pair<BatchItem, std::string>>& files,
+                         bool replace) {
   BatchResult out;
   out.batch = batch_id;
   out.out_dir = out_dir.string();
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::optional<Refusal> error;
+  auto work = [&] {
+    try {
+      for (std::size_t i = next++; i < files.size(); i = next++) {
+        const auto& [item, text] = files[i];
+        if (item.file) write_unsynced(out_dir / *item.file, text, replace);
+      }
+    } catch (const Refused& e) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = e.refusal();
+      next = files.size();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::max(1U, std::thread::hardware_concurrency()); ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (auto& t : pool) t.join();
+  if (error) throw Refused(error->code, error->message, error->details);
   std::string manifest = "row,license_key,kind,file\n";
   for (const auto& [item, text] : files) {
-    if (item.file) write_unsynced(out_dir / *item.file, text);
     manifest += fmt::format("{},{},{},{}\n", item.row, csv::export_cell(item.license_key),
                             item.kind, item.file ? csv::export_cell(*item.file) : "");
     out.items.push_back(item);
   }
   sync_filesystem(out_dir);
-  write_unsynced(out_dir / "manifest.csv", manifest);
+  write_unsynced(out_dir / "manifest.csv", manifest, /*replace=*/true);
   sync_filesystem(out_dir);
   store::Tx tx(s.db, sql::TxMode::write);
   tx.mark_batch_exported(batch_id, s.ledger.now());
@@ -134,41 +162,113 @@ void check_out_dir(const fs::path& dir) {
   if (ec) throw Refused(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
 }
 
-std::vector<Row> sign_all(const std::vector<LicenseSpec>& specs, const LoadedKey* key,
-                          const std::string& vendor, UnixTime now, unsigned threads,
-                          const std::function<void(std::size_t, std::size_t)>& progress) {
-  const std::size_t total = specs.size();
-  std::vector<Row> rows(total);
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex error_mutex;
-  std::optional<Refusal> error;
-  auto work = [&] {
+// Signs the rows on every core, chunk by chunk and in memory, while the caller records the
+// chunks already signed: signing and the ledger's inserts overlap.
+class ChunkSigner {
+ public:
+  ChunkSigner(const std::vector<LicenseSpec>& specs, const LoadedKey* key, std::string vendor,
+              UnixTime now, unsigned threads)
+      : specs_(specs),
+        key_(key),
+        vendor_(std::move(vendor)),
+        now_(now),
+        rows_(specs.size()),
+        chunks_((specs.size() + kChunk - 1) / kChunk),
+        done_(chunks_, 0) {
+    if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+    threads =
+        static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(chunks_, 1)));
+    for (unsigned t = 0; t < threads; ++t) pool_.emplace_back([this] { work(); });
+  }
+  ~ChunkSigner() {
+    stop_ = true;
+    for (auto& t : pool_) t.join();
+  }
+  ChunkSigner(const ChunkSigner&) = delete;
+  ChunkSigner& operator=(const ChunkSigner&) = delete;
+
+  std::size_t chunks() const { return chunks_; }
+  // The rows of chunk c once signed (Refused when signing failed).
+  std::pair<std::size_t, std::size_t> wait(std::size_t c) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return done_[c] != 0 || error_.has_value(); });
+    if (error_) throw Refused(error_->code, error_->message, error_->details);
+    return {c * kChunk, std::min(rows_.size(), (c + 1) * kChunk)};
+  }
+  Row& row(std::size_t i) { return rows_[i]; }
+
+ private:
+  void work() {
     try {
-      for (std::size_t c = next++; c * kChunk < total; c = next++) {
-        for (std::size_t i = c * kChunk; i < std::min(total, (c + 1) * kChunk); ++i) {
-          Row& r = rows[i];
-          r.record = record_from_spec(specs[i], now);
-          if (has_license_file(specs[i].kind)) {
-            r.file = sign_claims(claims_for(r.record, specs[i].devices, vendor, 1, now), *key);
+      for (std::size_t c = next_++; c < chunks_ && !stop_; c = next_++) {
+        for (std::size_t i = c * kChunk; i < std::min(rows_.size(), (c + 1) * kChunk); ++i) {
+          Row& r = rows_[i];
+          r.record = record_from_spec(specs_[i], now_);
+          if (has_license_file(specs_[i].kind)) {
+            r.file = sign_claims(claims_for(r.record, specs_[i].devices, vendor_, 1, now_), *key_);
           }
         }
-        done += std::min(total, (c + 1) * kChunk) - c * kChunk;
-        std::lock_guard lock(error_mutex);
-        if (error) return;
+        std::lock_guard lock(mutex_);
+        done_[c] = 1;
+        cv_.notify_all();
       }
     } catch (const Refused& e) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = e.refusal();
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = e.refusal();
+      stop_ = true;
+      cv_.notify_all();
     }
-  };
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) throw Refused(error->code, error->message, error->details);
-  if (progress) progress(done.load(), total);
-  return rows;
+  }
+
+  const std::vector<LicenseSpec>& specs_;
+  const LoadedKey* key_;
+  std::string vendor_;
+  UnixTime now_;
+  std::vector<Row> rows_;
+  std::size_t chunks_;
+  std::vector<char> done_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::optional<Refusal> error_;
+  std::vector<std::thread> pool_;
+};
+
+// One signed row into the ledger (license, devices, token, audit event), in the batch's
+// transaction; returns what export_files writes for it.
+std::pair<BatchItem, std::string> record_row(Session& s, store::Tx& tx, Row& row,
+                                             const LicenseSpec& spec, std::int64_t batch_id,
+                                             std::size_t number, UnixTime now) {
+  row.record.batch_id = batch_id;
+  row.record.id = tx.insert_license(row.record);
+  for (const auto& d : spec.devices) {
+    store::DeviceRecord dev;
+    dev.license_id = row.record.id;
+    dev.device_id = d;
+    dev.bound_at = now;
+    tx.insert_device(dev);
+  }
+  BatchItem item{static_cast<std::int64_t>(number), row.record.key, row.record.kind, std::nullopt};
+  std::string text;
+  if (row.file) {
+    store::TokenRecord t;
+    t.jti = row.file->claims.jti;
+    t.license_id = row.record.id;
+    t.revision = 1;
+    t.kid = row.file->kid;
+    t.kind = "license";
+    t.issued_at = now;
+    t.expires_at = row.file->claims.exp;
+    t.token = std::move(row.file->token);
+    tx.insert_token(t);
+    item.file = row.record.key + ".lic";
+    text = std::move(row.file->file_text);
+    row.file.reset();
+  }
+  record(tx, s, Action::issue, row.record.key, std::nullopt,
+         state_json({&row.record, spec.devices, {{"batch", std::to_string(batch_id)}}}));
+  return {std::move(item), std::move(text)};
 }
 
 }  // namespace
@@ -199,7 +299,7 @@ Outcome<BatchResult> issue_batch(Session& s, const BatchRequest& req) {
         if (b->state == "committed") {
           // Interrupted after its commit: finish it from what the ledger recorded.
           tx.commit();
-          auto out = export_files(s, b->id, out_dir, recorded_files(s, b->id));
+          auto out = export_files(s, b->id, out_dir, recorded_files(s, b->id), /*replace=*/true);
           out.resumed = true;
           return out;
         }
@@ -219,13 +319,15 @@ Outcome<BatchResult> issue_batch(Session& s, const BatchRequest& req) {
       if (signs) key = &s.ledger.keys().active(tx);
       vendor = vendor_of(tx);
     }
-    // Signing happens in memory on every core; nothing leaves this process before the commit.
-    std::vector<Row> rows = sign_all(orders.specs, key, vendor, now, req.threads, req.progress);
+    // Signing happens in memory on every core, ahead of the inserts; nothing leaves this
+    // process before the commit.
+    ChunkSigner signer(orders.specs, key, vendor, now, req.threads);
     std::int64_t batch_id = 0;
     std::vector<std::pair<BatchItem, std::string>> files;
-    files.reserve(rows.size());
+    files.reserve(orders.specs.size());
     {
       store::Tx tx(s.db, sql::TxMode::write);
+      tx.expect_bulk_writes();
       if (signs && s.ledger.keys().active(tx).pid != key->pid) {
         throw Refused(Code::conflict,
                       "the active signing key changed while the batch was signed; "
@@ -234,49 +336,22 @@ Outcome<BatchResult> issue_batch(Session& s, const BatchRequest& req) {
       store::BatchRecord b;
       b.orders_hash = digest;
       b.out_dir = out_dir.string();
-      b.count = static_cast<std::int64_t>(rows.size());
+      b.count = static_cast<std::int64_t>(orders.specs.size());
       b.state = "committed";
       b.created_at = now;
       batch_id = tx.insert_batch(b);
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        Row& row = rows[i];
-        row.record.batch_id = batch_id;
-        row.record.id = tx.insert_license(row.record);
-        for (const auto& d : orders.specs[i].devices) {
-          store::DeviceRecord dev;
-          dev.license_id = row.record.id;
-          dev.device_id = d;
-          dev.bound_at = now;
-          tx.insert_device(dev);
+      for (std::size_t c = 0; c < signer.chunks(); ++c) {
+        const auto [first, last] = signer.wait(c);
+        for (std::size_t i = first; i < last; ++i) {
+          Row& row = signer.row(i);
+          files.push_back(record_row(s, tx, row, orders.specs[i], batch_id, i + 1, now));
         }
-        BatchItem item{static_cast<std::int64_t>(i + 1), row.record.key, row.record.kind,
-                       std::nullopt};
-        std::string text;
-        if (row.file) {
-          store::TokenRecord t;
-          t.jti = row.file->claims.jti;
-          t.license_id = row.record.id;
-          t.revision = 1;
-          t.kid = row.file->kid;
-          t.kind = "license";
-          t.issued_at = now;
-          t.expires_at = row.file->claims.exp;
-          t.token = std::move(row.file->token);
-          tx.insert_token(t);
-          item.file = row.record.key + ".lic";
-          text = std::move(row.file->file_text);
-          row.file.reset();
-        }
-        record(tx, s, Action::issue, row.record.key, std::nullopt,
-               state_json(
-                   {&row.record, orders.specs[i].devices, {{"batch", std::to_string(batch_id)}}}));
-        files.emplace_back(std::move(item), std::move(text));
+        if (req.progress) req.progress(last, orders.specs.size());
       }
       tx.commit();
     }
-    rows.clear();
     refresh_checkpoint(s);
-    return export_files(s, batch_id, out_dir, files);
+    return export_files(s, batch_id, out_dir, files, /*replace=*/false);
   });
 }
 

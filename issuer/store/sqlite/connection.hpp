@@ -39,6 +39,7 @@ class Connection final : public sql::Connection {
   std::int64_t changes() override;
   std::string_view lock_rows() const override { return ""; }
   std::int64_t data_version() override;
+  void expect_bulk_writes() override;
 
   sqlite3* handle() const { return db_; }
   const std::filesystem::path& path() const { return path_; }
