@@ -1,9 +1,7 @@
-# bench_batch: `licet issue --batch` end to end (CSV parse, sign on every core, ledger, files)
-# against raw crypto_sign_detached on one core. Results: docs/PERFORMANCE.md "Batch issuance".
-if(FALSE)  # ported to issuer/core next
-if(TARGET licet_issuer)
+# bench_batch: batch issuance end to end (CSV parse, sign on every core, ledger, files) against
+# raw crypto_sign_detached on one core. Results: docs/PERFORMANCE.md "Batch issuance".
+if(TARGET licet_core)
   add_executable(bench_batch ${CMAKE_CURRENT_LIST_DIR}/bench_batch.cpp)
-  target_link_libraries(bench_batch PRIVATE benchmark::benchmark licet_issuer)
+  target_link_libraries(bench_batch PRIVATE benchmark::benchmark licet_core)
   licet_warnings(bench_batch)
-endif()
 endif()

@@ -1,8 +1,9 @@
 // Batch issuance end to end versus the signature it cannot avoid. BM_RawSign: N ×
 // crypto_sign_detached over a license-sized message on one core. BM_BatchIssue: an orders CSV
-// of N rows → parse_orders + mint_batch into a fresh ledger and an empty output directory
-// (signing on a thread per core, one SQLite transaction, one file per license, manifest, one
-// syncfs). Compare the two items_per_second figures. Goal: batch >= 0.8x raw single-core.
+// of N node-locked rows → core::issue_batch into a fresh ledger and an empty output directory
+// (parse, sign on every core ahead of one SQLite transaction with an audit event per license,
+// one file per license written on every core, one syncfs, manifest last). Compare the two
+// items_per_second figures (docs/PERFORMANCE.md "Batch issuance").
 // N defaults to 100000; LICET_BENCH_BATCH_ROWS overrides it.
 #include <benchmark/benchmark.h>
 #include <sodium.h>
@@ -11,12 +12,9 @@
 #include <filesystem>
 #include <string>
 
-#include "context.hpp"
-#include "keystore.hpp"
-#include "ledger/schema.hpp"
-#include "license/batch.hpp"
-#include "license/ledger_rows.hpp"
-#include "licet/common/time.hpp"
+#include "core/ledger.hpp"
+#include "core/ops/batch.hpp"
+#include "core/ops/keys.hpp"
 
 namespace {
 
@@ -62,32 +60,27 @@ void BM_BatchIssue(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     std::filesystem::remove_all(base);
-    Context ctx;
-    ctx.data_dir_option = (base / "data").string();
-    std::filesystem::create_directories(ctx.data_dir());
-    Db db = Db::open(ctx.ledger_path(), true);
-    migrate(db);
-    db.exec("INSERT INTO settings (name, value) VALUES ('vendor', 'acme')");
-    {
-      Transaction tx(db);
-      create_signing_key(ctx, db, "active", /*encrypt=*/false);
-      tx.commit();
-    }
-    const ActiveKey key = load_active_key(ctx, db);
-    state.ResumeTiming();
-
-    const auto parsed = parse_orders(csv, licet::system_now());
-    if (parsed.problem_count != 0) {
-      state.SkipWithError(format_problems(parsed, "orders.csv").c_str());
+    core::LedgerOptions options;
+    options.data_dir = base / "data";
+    if (!core::init(options, "acme", /*encrypt=*/false, "bench")) {
+      state.SkipWithError("licet init failed");
       break;
     }
-    BatchOptions opt;
-    opt.out_dir = base / "out";
-    opt.vendor = "acme";
-    opt.actor = "bench";
-    opt.now = licet::system_now();
-    const auto out = mint_batch(db, parsed.specs, key, opt);
-    benchmark::DoNotOptimize(out.data());
+    auto ledger = core::Ledger::open(options);
+    auto conn = ledger->connect();
+    core::Session session{*ledger, *conn, {"bench"}};
+    core::BatchRequest req;
+    req.orders = csv;
+    req.orders_name = "orders.csv";
+    req.out_dir = base / "out";
+    state.ResumeTiming();
+
+    auto out = core::issue_batch(session, req);
+    if (!out) {
+      state.SkipWithError(out.refusal().message.c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(out->items.data());
   }
   std::filesystem::remove_all(base);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));

@@ -22,22 +22,27 @@ export LICET_PASSPHRASE=bench LICET_KDF_COST=minimal
 L() { "$LICET" --data-dir "$tmp/data" "$@"; }
 
 L init --vendor bench >/dev/null
-key=$(L issue --product app --customer bench --seats 10 --json --out "$tmp/one.lic" |
+# An activation license (no --out, no --device): devices take seats by activating.
+key=$(L issue --product app --customer bench --seats 10 --json |
       sed -n 's/.*"license_key":"\([^"]*\)".*/\1/p')
 {
   echo "product,customer,seats"
-  for i in $(seq 1000); do echo "app,customer-$i,10"; done
+  for i in $(seq 5000); do echo "app,customer-$i,10"; done
 } > "$tmp/orders.csv"
 L issue --batch "$tmp/orders.csv" --out-dir "$tmp/batch" >/dev/null
 tail -n +2 "$tmp/batch/manifest.csv" | cut -d, -f2 > "$tmp/keys.txt"
 
-L serve --listen 127.0.0.1:0 --threads "$SERVER_THREADS" --no-access-log >"$tmp/out" 2>"$tmp/err" &
+# Started directly (not through L): $! must be the server itself, so cleanup stops it.
+"$LICET" --data-dir "$tmp/data" serve --listen 127.0.0.1:0 --threads "$SERVER_THREADS" \
+  --no-access-log >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/.*listening on //p' "$tmp/out")
 [ -n "$url" ] || { echo "licet serve did not start:" >&2; cat "$tmp/err" >&2; exit 1; }
 
-body="{\"license_key\":\"$key\",\"device_id\":\"bench-device\"}"
+# Devices send their device key (any k4.public serves the load test: the vendor's own).
+dkey=$(L key export-public | head -n 1)
+body="{\"license_key\":\"$key\",\"device_id\":\"bench-device\",\"device_key\":\"$dkey\",\"product\":\"app\"}"
 curl -sf -H 'Content-Type: application/json' -d "$body" "$url/v1/activate" >/dev/null
 
 cat > "$tmp/same.lua" <<LUA
@@ -57,7 +62,7 @@ local n = 0
 function request()
   n = n + 1
   local key = keys[(n % #keys) + 1]
-  local body = string.format('{"license_key":"%s","device_id":"fresh-%d-%d"}', key, tid, n)
+  local body = string.format('{"license_key":"%s","device_id":"fresh-%d-%d","device_key":"$dkey","product":"app"}', key, tid, n)
   return wrk.format("POST", "/v1/activate", {["Content-Type"] = "application/json"}, body)
 end
 LUA

@@ -90,6 +90,11 @@ const LoadedKey& SigningKeys::active(store::Tx& tx) {
   return *slot;
 }
 
+bool SigningKeys::has_loaded_active() {
+  std::lock_guard lock(mutex_);
+  return !active_pid_.empty() && loaded_.count(active_pid_) != 0;
+}
+
 const LoadedKey* SigningKeys::active_if_loaded(store::Tx& tx) {
   std::lock_guard lock(mutex_);
   for (const auto& k : tx.signing_keys()) {

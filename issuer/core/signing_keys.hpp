@@ -36,6 +36,9 @@ class SigningKeys {
 
   // The active key per `tx`, loaded (decrypted) once and reused until the ledger names another.
   const LoadedKey& active(store::Tx& tx);
+  // Whether an active key is loaded in this process (no ledger read; the next active(tx) still
+  // checks that it is the one the ledger names).
+  bool has_loaded_active();
   // The active key per `tx` when it is already loaded in this process (never prompts), else null.
   const LoadedKey* active_if_loaded(store::Tx& tx);
   // Every key that is not retired (the revocation feed carries one signature per key).

@@ -49,13 +49,6 @@ void Server::Impl::device_routes() {
                a.os = opt_string(doc, "os", kMaxInfoLen);
                auto conn = pool.acquire();
                core::Session s{ledger, *conn, {"api:" + client}};
-               // The common repeat (an app re-activating at start-up) is answered from a read
-               // snapshot.
-               if (auto quick = core::activation_repeat(s, a)) {
-                 metrics.activation(quick->status);
-                 request_log().extra = " result=" + quick->status;
-                 return send_doc(res, 200, *quick);
-               }
                auto r = core::activate(s, a);
                if (!r) {
                  const auto code = r.refusal().code;

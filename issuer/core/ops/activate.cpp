@@ -92,29 +92,21 @@ ActivationResult result(const char* status, const store::LicenseRecord& r, const
   return ActivationResult{status, r.key, c.device, std::move(file), r.seats, bound};
 }
 
-}  // namespace
-
-std::optional<ActivationResult> activation_repeat(Session& s, const ActivationRequest& req) {
-  try {
-    const Checked c = check_request(req);
-    store::Tx tx(s.db, sql::TxMode::read);
-    const auto r = tx.license(c.key);
-    if (!r || kind_of(*r) != Kind::activation || r->status != "active" ||
-        (c.product && *c.product != r->product) ||
-        (r->expires_at && *r->expires_at <= s.ledger.now())) {
-      return std::nullopt;
-    }
-    const auto bound = tx.bound_device(r->id, c.device);
-    if (!bound || (bound->device_key && c.device_key && *bound->device_key != *c.device_key)) {
-      return std::nullopt;
-    }
-    const auto t = current_machine_file(tx, *r, c.device, active_pid(tx));
-    if (!t) return std::nullopt;
-    return result("already_active", *r, c, from_token(*t), tx.bound_count(r->id));
-  } catch (const std::exception&) {
-    return std::nullopt;  // activate() gives the precise answer
-  }
+// The common repeat (an app re-activating at start-up): a bound device whose current machine
+// file is still what an activation would hand out, answered from a read snapshot without the
+// write lock. nullopt: the write transaction decides.
+std::optional<ActivationResult> repeat(store::Tx& tx, const store::LicenseRecord& r,
+                                       const Checked& c) {
+  if (kind_of(r) != Kind::activation) return std::nullopt;
+  const auto bound = tx.bound_device(r.id, c.device);
+  if (!bound) return std::nullopt;
+  check_device_key(*bound, c);
+  const auto t = current_machine_file(tx, r, c.device, active_pid(tx));
+  if (!t) return std::nullopt;
+  return result("already_active", r, c, from_token(*t), tx.bound_count(r.id));
 }
+
+}  // namespace
 
 Outcome<ActivationResult> activate(Session& s, const ActivationRequest& req) {
   return guarded([&]() -> ActivationResult {
@@ -124,6 +116,7 @@ Outcome<ActivationResult> activate(Session& s, const ActivationRequest& req) {
       store::Tx tx(s.db, sql::TxMode::read);
       const auto r = find(tx, req, c);
       check_terms(r, c, now);
+      if (auto quick = repeat(tx, r, c)) return std::move(*quick);
     }
     preload_signing_key(s);
     ActivationResult out;

@@ -44,11 +44,9 @@ struct ActivationResult {
   }
 };
 
+// A repeat that changes nothing (a bound device asking again for a current file) is answered
+// from a read snapshot, without the write lock.
 Outcome<ActivationResult> activate(Session& s, const ActivationRequest& req);
-
-// The repeat of an activation that changes nothing (a bound device asking again), answered from a
-// read snapshot without the write lock. nullopt: run activate(), which owns every other case.
-std::optional<ActivationResult> activation_repeat(Session& s, const ActivationRequest& req);
 
 struct DeactivationRequest {
   std::string request_token;

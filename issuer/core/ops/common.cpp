@@ -48,6 +48,8 @@ LicenseDoc license_doc(store::Tx& tx, const store::LicenseRecord& r, UnixTime no
 }
 
 void preload_signing_key(Session& s) {
+  // Loaded already (the server, a command signing twice): nobody will be asked anything.
+  if (s.ledger.keys().has_loaded_active()) return;
   store::Tx tx(s.db, sql::TxMode::read);
   (void)s.ledger.keys().active(tx);
 }
