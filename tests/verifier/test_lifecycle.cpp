@@ -374,6 +374,19 @@ TEST_F(Lifecycle, DeactivateFreesTheSeatAndRevokesOnlyThisDevicesFile) {
   EXPECT_EQ(a.deactivate(url(), off("pc-1")).status, DeactivationStatus::not_activated);
 }
 
+TEST_F(Lifecycle, ARevokedLicenseStillGivesItsSeatBack) {
+  const std::string key = svc_->activation(1);
+  Verifier v = verifier();
+  ASSERT_EQ(v.activate(url(), key, on("pc-1")).status, ActivationStatus::activated);
+  svc_->vendor().ok({"revoke", key, "--reason", "chargeback"});
+  ASSERT_EQ(v.sync().status, SyncStatus::updated);
+  EXPECT_EQ(v.verify_stored(as("pc-1")).code, ErrorCode::revoked);
+  const auto r = v.deactivate(url(), off("pc-1"));
+  EXPECT_EQ(r.status, DeactivationStatus::deactivated) << r.message;
+  EXPECT_FALSE(svc_->device(key, "pc-1").bound);
+  EXPECT_EQ(v.verify_stored(as("pc-1")).code, ErrorCode::not_activated);
+}
+
 TEST_F(Lifecycle, ARequestTokenIsForThisServerOnceWithinItsLifetime) {
   const std::string key = svc_->activation(1);
   Verifier v = verifier();
