@@ -13,13 +13,9 @@ licet_warnings(licet_test_mint)
 
 add_executable(licet_cli_test ${LICET_CAPI_TESTS}/cli_test.cpp)
 target_link_libraries(licet_cli_test PRIVATE licet_capi_testkit GTest::gtest_main)
-# The lifecycle commands talk to servers in the test process (cpp-httplib).
+# cpp-httplib for the test servers of the online tests (here, online.cmake and e2e.cmake).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LICET_TEST_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-if(LICET_WITH_CURL)
-  target_sources(licet_cli_test PRIVATE ${LICET_CAPI_TESTS}/cli_lifecycle_test.cpp)
-  target_link_libraries(licet_cli_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
-endif()
 target_compile_definitions(licet_cli_test PRIVATE LICET_VERIFY_BIN="$<TARGET_FILE:licet-verify>")
 add_dependencies(licet_cli_test licet-verify)
 licet_warnings(licet_cli_test)
@@ -28,10 +24,6 @@ gtest_discover_tests(licet_cli_test DISCOVERY_TIMEOUT 60)
 # The C ABI through the shared library, as a C or FFI caller uses it.
 add_executable(licet_capi_test ${LICET_CAPI_TESTS}/capi_test.cpp)
 target_link_libraries(licet_capi_test PRIVATE licet_shared licet_capi_testkit GTest::gtest_main)
-if(LICET_WITH_CURL)
-  target_sources(licet_capi_test PRIVATE ${LICET_CAPI_TESTS}/capi_lifecycle_test.cpp)
-  target_link_libraries(licet_capi_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
-endif()
 licet_warnings(licet_capi_test)
 gtest_discover_tests(licet_capi_test DISCOVERY_TIMEOUT 60)
 
@@ -40,16 +32,11 @@ add_test(NAME capi.header_is_c99
          COMMAND ${CMAKE_C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror -fsyntax-only
                  -I${LICET_CAPI_TESTS}/../../verifier/include ${LICET_CAPI_TESTS}/capi_header_c99_test.c)
 
-# The examples as processes, the whole license lifecycle (C, C++ and, outside sanitizer builds,
-# Python through ctypes: an ASan-instrumented liblicet.so cannot be loaded into a plain python3).
-if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
-  add_executable(licet_capi_examples_test ${LICET_CAPI_TESTS}/capi_examples_test.cpp)
-  target_link_libraries(licet_capi_examples_test PRIVATE licet_capi_testkit GTest::gtest_main)
-  if(LICET_WITH_CURL)  # the online steps, against the protocol double (cpp-httplib)
-    target_link_libraries(licet_capi_examples_test PRIVATE PkgConfig::LICET_TEST_HTTPLIB)
-    target_compile_definitions(licet_capi_examples_test PRIVATE LICET_EXAMPLES_ONLINE=1)
-  endif()
-  target_compile_definitions(licet_capi_examples_test PRIVATE
+# The examples as processes (C, C++ and, outside sanitizer builds, Python through ctypes: an
+# ASan-instrumented liblicet.so cannot be loaded into a plain python3): what each tells the user
+# here, and the whole license lifecycle against the real `licet serve` in e2e.cmake.
+function(licet_use_examples target)
+  target_compile_definitions(${target} PRIVATE
     LICET_EXAMPLE_C="$<TARGET_FILE:licet_example_c>"
     LICET_EXAMPLE_C_STATIC="$<TARGET_FILE:licet_example_c_static>"
     LICET_EXAMPLE_CPP="$<TARGET_FILE:licet_example_cpp>"
@@ -58,12 +45,17 @@ if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
   find_program(Python3_EXECUTABLE NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
   find_package(Python3 COMPONENTS Interpreter)
   if(Python3_Interpreter_FOUND AND NOT LICET_SANITIZE)
-    target_compile_definitions(licet_capi_examples_test PRIVATE
+    target_compile_definitions(${target} PRIVATE
       LICET_PYTHON="${Python3_EXECUTABLE}"
       LICET_EXAMPLE_PY="${LICET_CAPI_TESTS}/../../examples/python/license_flow.py")
   endif()
-  add_dependencies(licet_capi_examples_test licet_example_c licet_example_c_static
-                   licet_example_cpp licet_shared)
+  add_dependencies(${target} licet_example_c licet_example_c_static licet_example_cpp
+                   licet_shared)
+endfunction()
+if(EXISTS ${LICET_CAPI_TESTS}/../../examples/CMakeLists.txt)
+  add_executable(licet_capi_examples_test ${LICET_CAPI_TESTS}/capi_examples_test.cpp)
+  target_link_libraries(licet_capi_examples_test PRIVATE licet_capi_testkit GTest::gtest_main)
+  licet_use_examples(licet_capi_examples_test)
   licet_warnings(licet_capi_examples_test)
   gtest_discover_tests(licet_capi_examples_test DISCOVERY_TIMEOUT 60)
 endif()

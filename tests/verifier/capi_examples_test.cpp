@@ -1,49 +1,26 @@
 // The examples (C, C++, Python via ctypes) as real processes: what each shows the user for every
-// error code a license file alone can cause, and the license lifecycle an app goes through —
-// first launch, activation, offline launches, deactivation — against the protocol double of
-// activation_double.hpp on 127.0.0.1 (the end-to-end runs against `licet serve` are in
-// tests/server once it speaks this protocol).
+// error code a license file alone can cause, and an offline activation (a file installed, then
+// offline launches). The online lifecycle against the real `licet serve` is in
+// examples_online_test.cpp.
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <map>
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include "capi_testkit.hpp"
+#include "examples_support.hpp"
 #include "licet/common/time.hpp"
-#ifdef LICET_EXAMPLES_ONLINE
-#include "activation_double.hpp"
-#endif
 
 namespace {
 
+using licet::examples_test::Example;
 using licet::testkit::ProcessResult;
 using licet::testkit::run_process;
 using licet::testkit::TempDir;
 
 const std::string kProduct = "mostagare";
 const std::string kDevice = "example-test-device";
-
-struct Example {
-  const char* name;
-  std::vector<std::string> command;  // the program; arguments are appended
-};
-// gtest prints the parameter in test names; the name is enough.
-void PrintTo(const Example& c, std::ostream* os) {
-  *os << c.name;
-}
-
-std::vector<Example> examples() {
-  std::vector<Example> list = {{"c", {LICET_EXAMPLE_C}},
-                               {"c_static", {LICET_EXAMPLE_C_STATIC}},
-                               {"cpp", {LICET_EXAMPLE_CPP}}};
-#ifdef LICET_PYTHON
-  list.push_back({"python", {LICET_PYTHON, LICET_EXAMPLE_PY}});
-#endif
-  return list;
-}
 
 struct Expectation {
   const char* file;
@@ -61,13 +38,8 @@ class ExamplesTest : public ::testing::TestWithParam<Example> {
 
   // example PUBLIC_KEY PRODUCT STATE_DIR args…
   ProcessResult run(const std::vector<std::string>& args, const std::string& key = "") {
-    std::vector<std::string> argv = GetParam().command;
-    argv.insert(argv.end(), {key.empty() ? key_ : key, kProduct, state_});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv,
-                       {{"LICET_DEVICE_ID", kDevice},
-                        {"APP_RUNS_IN_CONTAINER", "1"},
-                        {"LICET_LIBRARY", LICET_SHARED_LIBRARY}});
+    return licet::examples_test::run(GetParam(), key.empty() ? key_ : key, kProduct, state_, args,
+                                     kDevice);
   }
   static void expect(const ProcessResult& r, int exit_code, const std::string& phrase) {
     EXPECT_EQ(r.exit_code, exit_code) << "stdout: " << r.out << "\nstderr: " << r.err;
@@ -141,58 +113,8 @@ TEST_P(ExamplesTest, UsageAndBadKey) {
   EXPECT_EQ(run({"frobnicate", "x"}).exit_code, 1);
 }
 
-#ifdef LICET_EXAMPLES_ONLINE
-TEST_P(ExamplesTest, FirstLaunchActivatesLaterLaunchesAreOfflineThenDeactivation) {
-  const licet::testkit::Vendor vendor = licet::testkit::Vendor::create();
-  const std::string& pk = vendor.public_key;
-  licet::test::ActivationDouble server(vendor);
-  const std::string key = server.add(kProduct, 1);
-
-  expect(run({"launch", server.url(), key}, pk), 0,
-         "[activated] This computer is now activated.\n[ok] Licensed to ada@example.com");
-  EXPECT_EQ(server.license(key).devices.count(kDevice), 1u);
-  // Later launches are offline: the server hears nothing from them.
-  const std::size_t requests = server.requests();
-  expect(run({"launch"}, pk), 0, "[ok] Licensed to ada@example.com");
-  expect(run({"launch", server.url(), key}, pk), 0, "[ok] Licensed to");
-  EXPECT_EQ(server.requests(), requests);
-
-  expect(run({"deactivate", server.url()}, pk), 0,
-         "[deactivated] This computer is deactivated; the seat is free");
-  EXPECT_TRUE(server.license(key).devices.empty());
-  expect(run({"launch"}, pk), 3, "[not_activated]");
-  expect(run({"deactivate", server.url()}, pk), 4,
-         "[not_activated] This computer is not activated.");
-}
-
-TEST_P(ExamplesTest, EveryActivationAndDeactivationAnswerHasItsSentence) {
-  licet::testkit::Vendor vendor = licet::testkit::Vendor::create();
-  licet::test::ActivationDouble server(vendor);
-  const std::string key = server.add(kProduct, 1);
-  server.license(key).devices["another-computer"] = "k4.public.x";
-  expect(run({"launch", server.url(), key}, vendor.public_key), 3,
-         "[seats_full] All seats of this license are in use.");
-  expect(run({"launch", server.url(), server.add("other-product")}, vendor.public_key), 3,
-         "[wrong_product] This license key is for a different product.");
-  server.force_next({429, "{\"error\":\"rate_limited\",\"message\":\"slow\"}", "9"});
-  expect(run({"launch", server.url(), key}, vendor.public_key), 3,
-         "[rate_limited] Too many attempts. Try again in 9 seconds.");
-
-  const std::string mine = server.add(kProduct, 1);
-  expect(run({"launch", server.url(), mine}, vendor.public_key), 0, "[activated]");
-  server.license(mine).transfer_cap = 0;
-  expect(run({"deactivate", server.url()}, vendor.public_key), 4,
-         "[transfer_cap] This license was moved too often recently.");
-  expect(run({"launch"}, vendor.public_key), 0, "[ok] Licensed to");
-  const std::string url = server.url();
-  server.stop();
-  expect(run({"deactivate", url}, vendor.public_key), 4,
-         "[network_error] The activation server cannot be reached. The license stays active");
-  expect(run({"launch"}, vendor.public_key), 0, "[ok] Licensed to");
-}
-#endif
-
-INSTANTIATE_TEST_SUITE_P(AllLanguages, ExamplesTest, ::testing::ValuesIn(examples()),
+INSTANTIATE_TEST_SUITE_P(AllLanguages, ExamplesTest,
+                         ::testing::ValuesIn(licet::examples_test::all()),
                          [](const auto& p) { return std::string(p.param.name); });
 
 }  // namespace

@@ -373,7 +373,7 @@ TEST_F(CliTest, HelpAndVersion) {
 }
 
 TEST_F(CliTest, ActivateNeedsItsOptions) {
-  // The exchange with a server is tested in tests/server against a real `licet serve`.
+  // The exchange with a real `licet serve` is tested in cli_lifecycle_test.cpp.
   auto r = cli({"activate", "--server", "http://127.0.0.1:1", "--license-key", "K", "--app", "a",
                 "--state-dir", dir_.path().string()});
   EXPECT_EQ(r.exit_code, 1);

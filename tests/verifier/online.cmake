@@ -1,6 +1,6 @@
 # The verifier's online parts over real HTTP on 127.0.0.1: the HTTP client (nginx, cpp-httplib
-# servers, a black hole), the network rule of checks and sync, and the license lifecycle against
-# the protocol double of activation_double.hpp. Included by tests/verifier/CMakeLists.txt after
+# servers, a black hole) and the network rule of checks and sync. The license lifecycle against
+# the real `licet serve` is in e2e.cmake. Included by tests/verifier/CMakeLists.txt after
 # capi.cmake (licet_capi_testkit).
 if(NOT LICET_WITH_CURL OR NOT EXISTS /usr/sbin/nginx)
   return()
@@ -9,9 +9,8 @@ endif()
 
 add_executable(test_verifier_online
   ${CMAKE_CURRENT_LIST_DIR}/test_http_client.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/test_network_policy.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/test_lifecycle.cpp)
-# verifier/src for the internal net/ and lifecycle/ headers (and curl's for net/curl_api.hpp).
+  ${CMAKE_CURRENT_LIST_DIR}/test_network_policy.cpp)
+# verifier/src for the internal net/ header (and curl's for net/curl_api.hpp).
 target_include_directories(test_verifier_online PRIVATE ${PROJECT_SOURCE_DIR}/verifier/src)
 target_include_directories(test_verifier_online SYSTEM PRIVATE ${CURL_INCLUDE_DIRS})
 target_compile_definitions(test_verifier_online PRIVATE LICET_WITH_CURL=1)
