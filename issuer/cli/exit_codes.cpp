@@ -24,6 +24,7 @@ int exit_code_for(core::Code code) {
     case Code::device_key_mismatch:
     case Code::not_activatable:
     case Code::not_active:
+    case Code::no_device_key:
     case Code::invalid_token:
     case Code::conflict:
       return kExitRefused;

@@ -32,6 +32,8 @@ std::string_view to_string(Code code) {
       return "not_activatable";
     case Code::not_active:
       return "not_active";
+    case Code::no_device_key:
+      return "no_device_key";
     case Code::invalid_token:
       return "invalid_token";
     case Code::conflict:

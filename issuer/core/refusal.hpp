@@ -29,6 +29,7 @@ enum class Code {
   device_key_mismatch,  // the device ID is bound with another device key
   not_activatable,      // the license's kind does not take this activation
   not_active,           // the device holds no seat
+  no_device_key,        // the device was bound by the vendor, without a device key
   invalid_token,        // a request token that does not authenticate the device
   conflict,             // the change contradicts the ledger's state (e.g. a name in use)
   needs_confirmation,   // the change is legal but surprising: repeat it with the flag named

@@ -25,6 +25,7 @@ int http_status_for(core::Code code) {
     case Code::device_key_mismatch:
     case Code::not_activatable:
     case Code::not_active:
+    case Code::no_device_key:
     case Code::conflict:
       return 409;
     case Code::ledger_busy:

@@ -469,13 +469,13 @@ TEST_F(Lifecycle, ADeviceBoundByTheVendorHasNoDeviceKey) {
   EXPECT_TRUE(svc_->device(locked.key, "pc-1").bound);
 
   // Activating it (the key is all the user has) hands out the vendor's file; the device key
-  // made for the request is bound to nothing, so the server refuses what it signs.
+  // made for the request is bound to nothing, so the server says the vendor registered it.
   Verifier activated = verifier("activated");
   const auto a = activated.activate(url(), locked.key, on("pc-1"));
   EXPECT_EQ(a.status, ActivationStatus::already_active) << a.message;
   const auto refused = activated.deactivate(url(), off("pc-1"));
-  EXPECT_EQ(refused.status, DeactivationStatus::invalid_token) << refused.message;
-  EXPECT_EQ(refused.http_status, 401);
+  EXPECT_EQ(refused.status, DeactivationStatus::no_device_key) << refused.message;
+  EXPECT_EQ(refused.http_status, 409);
   EXPECT_NE(refused.message.find("vendor"), std::string::npos) << refused.message;
   EXPECT_TRUE(activated.verify_stored(as("pc-1")).ok());
   EXPECT_TRUE(svc_->device(locked.key, "pc-1").bound);

@@ -50,7 +50,16 @@ std::string stored_product(const Args& a) {
                             armor::kMaxFileBytes)) {
     return claimed_product(*text);
   }
-  return "?";
+  return "";
+}
+
+// sync and deactivate name the app by --app, else by the stored license's product: without
+// either there is nothing to key the state files by.
+int needs_app(const Args& a, const char* command) {
+  if (a.has("app") || a.has("product") || !stored_product(a).empty()) return kExitValid;
+  return usage_error(std::string(command) +
+                     ": no license is stored in --state-dir, so name the app with --app APP_ID "
+                     "(its state files are kept per app)");
 }
 
 struct Setup {
@@ -267,7 +276,9 @@ int run_deactivate(const std::vector<std::string>& argv) {
   const Args& a = parsed.args;
   if (!a.has("server")) return usage_error("deactivate: --server is required");
   if (int rc = check_common(a, "deactivate", false); rc != kExitValid) return rc;
-  auto s = setup(a, stored_product(a));
+  // Nothing stored: the answer is not_activated, whatever the app.
+  const std::string stored = stored_product(a);
+  auto s = setup(a, stored.empty() ? "?" : stored);
   if (!s) return fail(s.error());
   auto timeout = timeout_ms(a, DeactivationOptions{}.timeout_ms);
   if (!timeout) return bad_timeout("deactivate");
@@ -307,6 +318,7 @@ int run_sync(const std::vector<std::string>& argv) {
   if (!parsed.ok()) return usage_error(parsed.error);
   const Args& a = parsed.args;
   if (int rc = check_common(a, "sync", false); rc != kExitValid) return rc;
+  if (int rc = needs_app(a, "sync"); rc != kExitValid) return rc;
   auto s = setup(a, stored_product(a));
   if (!s) return fail(s.error());
   auto timeout = timeout_ms(a, static_cast<long>(VerifierConfig{}.network_timeout_ms));
@@ -392,7 +404,8 @@ int run_verify_stored(const std::vector<std::string>& argv) {
   const Args& a = parsed.args;
   if (int rc = check_common(a, "verify-stored", false); rc != kExitValid) return rc;
   // The stored license's own product unless one is named (as verify does for a file).
-  auto s = setup(a, stored_product(a));
+  const std::string stored = stored_product(a);
+  auto s = setup(a, stored.empty() ? "?" : stored);
   if (!s) return fail(s.error());
   auto verifier = Verifier::create(s->config);
   if (!verifier) return fail(verifier.error());

@@ -51,7 +51,9 @@ Outcome<DeactivationResult> deactivate(Session& s, const DeactivationRequest& re
       const auto bound = tx.bound_device(r->id, claims.dev);
       if (!bound) throw Refused(Code::not_active, "this device holds no seat of this license");
       if (!bound->device_key) {
-        invalid("this device was bound without a device key; only the vendor can remove it");
+        throw Refused(Code::no_device_key,
+                      "this device was registered by the vendor, without a device key; ask the "
+                      "vendor to remove it");
       }
       const auto device_key = paserk::parse_public(*bound->device_key);
       if (!device_key) throw Refused(Code::integrity, "the ledger's device key is unreadable");
@@ -61,10 +63,12 @@ Outcome<DeactivationResult> deactivate(Session& s, const DeactivationRequest& re
           request_token::verify(req.request_token, *device_key, claims.aud,
                                 request_token::kDeactivate, now, lifetime, kTokenTolerance);
       if (!verified) invalid("request_token: " + verified.error().message);
-      check_transfer_cap(tx, *r, 1, false, std::nullopt, now);
+      // A replay is refused as one whatever else holds; when the cap refuses, the transaction
+      // is rolled back and the token stays unused.
       if (!tx.remember_nonce(claims.jti, claims.exp + kTokenTolerance, now)) {
         invalid("request_token: this token was used before (a replay)");
       }
+      check_transfer_cap(tx, *r, 1, false, std::nullopt, now);
       const std::string before = state_json({&*r, bound_ids(tx, r->id), {}});
       unbind(tx, *r, claims.dev, now,
              std::string(req.offline ? "deactivated offline" : "deactivated by the device"));

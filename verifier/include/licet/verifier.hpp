@@ -214,8 +214,10 @@ Result<std::string> make_activation_request(std::string_view license_key,
                                             const OfflineRequestOptions& options);
 
 // The JSON of a deactivation request for the license stored in state_dir, signed by the device
-// key (valid 30 days), and then clears the stored license: the app stops using the seat now,
-// the vendor frees it with `licet activation deactivate`. not_activated when nothing is stored.
+// key (valid 30 days), for the vendor's `licet activation deactivate`. not_activated when nothing
+// is stored. The caller delivers the request and then clears the stored license
+// (Verifier::clear_stored; the C ABI's licet_write_deactivation_request and `licet-verify
+// deactivation-request` do both): the app stops using the seat when the request leaves.
 Result<std::string> make_deactivation_request(const OfflineRequestOptions& options);
 
 class Verifier {

@@ -146,6 +146,7 @@ struct DeactivationCode {
 };
 constexpr DeactivationCode kDeactivationCodes[] = {
     {"not_active", DeactivationStatus::not_active},
+    {"no_device_key", DeactivationStatus::no_device_key},
     {"transfer_cap", DeactivationStatus::transfer_cap},
     {"invalid_token", DeactivationStatus::invalid_token},
     {"unknown_license", DeactivationStatus::unknown_license},
