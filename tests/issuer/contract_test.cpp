@@ -123,6 +123,10 @@ std::vector<Rule> revoked_rules() {
          return w.cli({"reissue", s.other, "--add-device", "rv-new", "--out",
                        w.vendor.path("rv.lic").string()});
        }},
+      {"CliDevicesRemove",
+       [](World& w, Subject& s) {
+         return w.cli({"devices", "remove", s.key, s.devices[0]->id()});
+       }},
       {"CliDevicesRemoveNodeLocked",
        [](World& w, Subject& s) {
          return w.cli({"devices", "remove", s.other, "rv-nl-0"});
@@ -136,6 +140,11 @@ std::vector<Rule> revoked_rules() {
       {"HttpReissue",
        [](World& w, Subject& s) {
          return w.admin_post(s.other, "reissue", R"({"add_devices":["rv-new"]})");
+       }},
+      {"HttpDevicesRemove",
+       [](World& w, Subject& s) {
+         return w.admin_post(s.key, "devices/remove",
+                             "{\"device_id\":" + jstr(s.devices[0]->id()) + "}");
        }},
       {"OnlineActivate",
        [](World& w, Subject& s) {
