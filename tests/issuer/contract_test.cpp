@@ -844,6 +844,11 @@ std::vector<Rule> unknown_key_rules() {
          return w.cli({"seats", s.extra, "2"});
        },
        suggests},
+      {"OfflineActivate",
+       [](World& w, Subject& s) {
+         return w.respond(w.device("ty").activation_request(s.extra, kProduct, kProduct));
+       },
+       suggests},
       {"OnlineActivate",
        [](World& w, Subject& s) {
          return w.activate_online(w.device("ty").activation_body(s.extra, kProduct));
