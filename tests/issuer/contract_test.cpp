@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "contract_world.hpp"
 #include "licet/common/license_key.hpp"
 #include "licet/common/time.hpp"
+#include "support/world.hpp"
 
 namespace licet::test {
 namespace {
@@ -893,7 +893,13 @@ std::vector<CellIndex> cells() {
 
 class Contract : public ::testing::TestWithParam<CellIndex> {
  protected:
-  static void SetUpTestSuite() { world_ = std::make_unique<World>(); }
+  // Every cell removes devices of its own licenses; a cap of one removal per window makes the
+  // cap reachable in one step.
+  static void SetUpTestSuite() {
+    WorldOptions o;
+    o.transfer_cap = 1;
+    world_ = std::make_unique<World>(o);
+  }
   static void TearDownTestSuite() { world_.reset(); }
   static std::unique_ptr<World> world_;
 };

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "contract_world.hpp"
+#include "support/world.hpp"
 
 namespace licet::test {
 namespace {

@@ -1,7 +1,7 @@
-// The world the contract tests run in: one vendor (a data directory made by `licet init`), one
-// real `licet serve` on it, admin-API tokens per role, and the doors into the issuer as a user
-// reaches them — the `licet` CLI, the admin API, batch CSV files, online activation and
-// deactivation, offline request files — each returning an Attempt the driver judges alike.
+// A vendor's world for tests of the issuer: one data directory made by `licet init`, one real
+// `licet serve` on it, admin-API tokens per role, and the doors into the issuer as a user reaches
+// them — the `licet` CLI, the admin API, batch CSV files, online activation and deactivation,
+// offline request files — each returning an Attempt that tests judge alike.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -100,18 +100,23 @@ inline std::string kid_of(const std::string& file_text) {
   return json_str(parse_or_empty(p->footer), "kid");
 }
 
+struct WorldOptions {
+  std::optional<int> transfer_cap;  // `licet config set transfer_cap N` before the server starts
+  // Extra `licet serve` options. By default the feed is rebuilt at every request (changes made
+  // with the CLI show at once) and key guessing is not rate limited.
+  std::vector<std::string> serve_args = {"--feed-recheck",    "0",     "--rate-burst", "100000",
+                                         "--rate-per-minute", "100000"};
+};
+
 class World {
  public:
-  World() {
-    // Every cell takes removals of its own license; one removal per window leaves the cap
-    // reachable in one step.
-    vendor.ok({"config", "set", "transfer_cap", "1"});
+  explicit World(const WorldOptions& o = {}) {
+    if (o.transfer_cap)
+      vendor.ok({"config", "set", "transfer_cap", std::to_string(*o.transfer_cap)});
     admin = vendor.api_token("admin", "admin");
     support = vendor.api_token("support", "support");
     viewer = vendor.api_token("viewer", "viewer");
-    server = std::make_unique<ServerProcess>(
-        vendor, std::vector<std::string>{"--feed-recheck", "0", "--rate-burst", "100000",
-                                         "--rate-per-minute", "100000"});
+    server = std::make_unique<ServerProcess>(vendor, o.serve_args);
     public_keys = {vendor.ok({"key", "export-public"}).out};
     while (!public_keys[0].empty() && public_keys[0].back() == '\n') public_keys[0].pop_back();
   }
