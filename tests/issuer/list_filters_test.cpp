@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,6 +75,9 @@ std::vector<std::string> ListFilters::all_;
 
 TEST_F(ListFilters, KeyPrefix) {
   EXPECT_EQ(keys_of(list({"--key", ada_.substr(0, 14)})), std::vector<std::string>{ada_});
+  std::string lower = ada_.substr(0, 14);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(keys_of(list({"--key", lower})), std::vector<std::string>{ada_});
   EXPECT_EQ(keys_of(list({"--key", "APP-"})), sorted(all_));
   EXPECT_EQ(json_int(list({"--key", "ZZZ-"}), "total"), 0);
 }
