@@ -85,6 +85,14 @@ TEST(CliSafety, UnknownCommandsAndOptionsExitTwoWithLicetsOwnMessage) {
   }
 }
 
+TEST(CliSafety, IssueSaysHowManyDevicesItBound) {
+  Vendor v;
+  const auto d = v.json({"issue", "--product", kProduct, "--customer", "n@example.com", "--seats",
+                         "3", "--device", "only-one", "--out", v.path("n.lic").string()});
+  const std::string message = json_str(d, "message");
+  EXPECT_NE(message.find("node-locked to 1 device(s) of 3 seat(s)"), std::string::npos) << message;
+}
+
 TEST(CliSafety, APassphraseFileOthersCanReadIsWarnedAbout) {
   Vendor v;
   const auto file = v.path("passphrase");
