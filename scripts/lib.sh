@@ -9,7 +9,7 @@ LICET_PACKAGES=(
   libsodium-dev rapidjson-dev libcereal-dev libcli11-dev libfmt-dev libsqlite3-dev
   libcpp-httplib-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 nginx sqlite3 openssl ca-certificates
+  python3 nginx sqlite3 openssl ca-certificates faketime
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
