@@ -28,7 +28,8 @@ class DeviceStory : public ::testing::Test {
   }
   std::vector<std::string> bound(const std::string& key) {
     std::vector<std::string> out;
-    for (const auto& d : w().show(key)["devices"].GetArray()) {
+    const auto doc = w().show(key);
+    for (const auto& d : doc["devices"].GetArray()) {
       if (json_str(d, "unbound_at").empty()) out.push_back(json_str(d, "device_id"));
     }
     return out;
