@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <cstring>
 #include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
@@ -26,6 +29,48 @@ int report(const licet::issuer::core::Refusal& r, bool json, int code) {
     fmt::print(stderr, "error: {}\n", licet::issuer::cli::safe(r.message));
   }
   return code;
+}
+
+// The words of the command line that name commands: options and the values of the global
+// options that take one are skipped.
+std::vector<std::string> command_words(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--data-dir" || a == "--actor" || a == "--passphrase-file") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') continue;
+    out.emplace_back(a);
+  }
+  return out;
+}
+
+// "A subcommand is required" in licet's words: the first word that is no command of the group
+// before it, or the group that needs one (with the commands it has).
+std::string missing_command(CLI::App& app, const std::vector<std::string>& words) {
+  CLI::App* at = &app;
+  std::string path = "licet";
+  for (const auto& w : words) {
+    CLI::App* sub = nullptr;
+    try {
+      sub = at->get_subcommand(w);
+    } catch (const CLI::Error&) {
+      sub = nullptr;
+    }
+    if (sub == nullptr) {
+      return at == &app ? fmt::format("unknown command '{}'", w)
+                        : fmt::format("unknown command '{}' for `{}`", w, path);
+    }
+    at = sub;
+    path += " " + w;
+  }
+  std::string names;
+  for (const auto* sub : at->get_subcommands({})) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  return fmt::format("`{}` needs a command: {}", path, names);
 }
 
 bool wants_json(int argc, char** argv) {
@@ -77,9 +122,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // licet's own usage exit code, never CLI11's internal ones.
     std::string msg = e.what();
-    if (msg == "A subcommand is required" && argc > 1 && argv[1][0] != '-') {
-      msg = fmt::format("unknown command '{}'", argv[1]);
-    }
+    if (msg == "A subcommand is required") msg = missing_command(app, command_words(argc, argv));
     return report({licet::issuer::core::Code::bad_request, msg + " (see licet --help)", {}}, json,
                   kExitUsage);
   } catch (const Failure& f) {

@@ -19,6 +19,10 @@ std::string safe(std::string_view text) {
   return text::escape_control(text);
 }
 
+std::FILE* report_stream(std::string_view out) {
+  return out == "-" ? stderr : stdout;
+}
+
 std::string time_or(const std::optional<std::int64_t>& t, const std::string& none) {
   return t ? format_rfc3339(*t) : none;
 }

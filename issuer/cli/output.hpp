@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -15,8 +16,8 @@
 namespace licet::issuer::cli {
 
 template <class Doc>
-void print_json(const Doc& doc) {
-  fmt::print("{}\n", core::to_json(doc));
+void print_json(const Doc& doc, std::FILE* to = stdout) {
+  fmt::print(to, "{}\n", core::to_json(doc));
 }
 
 // Untrusted text (customer names, claims of an unverified file, device names) on a terminal:
@@ -27,6 +28,10 @@ std::string safe(std::string_view text);
 // made safe().
 std::string table(const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows);
+
+// Where a command reports after writing a file to `out` (--out): standard error when the file
+// itself went to standard output ("-"), so that stdout holds the file and nothing else.
+std::FILE* report_stream(std::string_view out);
 
 // Writes a file the user named: "-" is standard output; a device or a FIFO (/dev/null, a pipe) is
 // written to as it is, never replaced; a symlink's target is replaced atomically and the link

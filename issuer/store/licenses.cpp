@@ -84,10 +84,16 @@ std::string where_clause(const LicenseQuery& q, std::vector<std::string>& text_p
     text(*q.kind);
   }
   if (q.signed_by) {
-    // A license is "signed by" a key while a current file or machine file of it is.
+    // A license is "signed by" a key while a current file or machine file of it is. A device's
+    // machine file is current until another key signs a newer one for that device (`licet
+    // reissue --signed-by`): then the device's file no longer depends on this key.
     w += " AND EXISTS (SELECT 1 FROM tokens t WHERE t.license_id = l.id AND t.kid = ? AND "
          "t.revoked_at IS NULL AND t.revision >= l.superseded_below AND "
-         "(t.kind = 'machine' OR t.revision = l.revision))";
+         "((t.kind <> 'machine' AND t.revision = l.revision) OR (t.kind = 'machine' AND "
+         "NOT EXISTS (SELECT 1 FROM tokens n WHERE n.license_id = t.license_id AND "
+         "n.device_id = t.device_id AND n.kind = 'machine' AND n.revoked_at IS NULL AND "
+         "n.kid <> t.kid AND (n.revision > t.revision OR (n.revision = t.revision AND "
+         "n.issued_at >= t.issued_at))))))";
     text(*q.signed_by);
   }
   if (q.batch_id) {

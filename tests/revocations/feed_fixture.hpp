@@ -1,5 +1,6 @@
-// A vendor with a real ledger (`licet init`), a real nginx serving its published feed, and a
-// verifier driven by an injected clock.
+// A vendor with a real ledger (`licet init`) whose licenses are issued, revoked, swapped and
+// re-signed through the `licet` CLI, a real nginx serving its published feed, and a verifier
+// driven by an injected clock.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,13 +11,13 @@
 #include <string>
 
 #include "../support/cli_harness.hpp"
-#include "ledger/db.hpp"
 #include "licet/common/armor.hpp"
 #include "licet/common/claims.hpp"
 #include "licet/common/file_io.hpp"
 #include "licet/common/json.hpp"
 #include "licet/common/license_key.hpp"
 #include "licet/common/paseto.hpp"
+#include "licet/keys/key_file.hpp"
 #include "licet/keys/paserk.hpp"
 #include "licet/verifier.hpp"
 #include "nginx_server.hpp"
@@ -45,6 +46,7 @@ inline void spit(const std::filesystem::path& p, const std::string& data) {
 class FeedTest : public ::testing::Test {
  protected:
   static constexpr const char* kProduct = "mostagare";
+  static constexpr const char* kPassphrase = "feed test passphrase";
 
   void SetUp() override {
     dir_ = make_temp_dir("t");
@@ -65,59 +67,78 @@ class FeedTest : public ::testing::Test {
   RunResult licet(std::vector<std::string> args) {
     args.insert(args.begin(), {"--data-dir", data_.string(), "--json"});
     RunOptions opt;
-    opt.env = {{"LICET_PASSPHRASE", "feed test passphrase"}, {"LICET_KDF_COST", "minimal"}};
+    opt.env = {{"LICET_PASSPHRASE", kPassphrase}, {"LICET_KDF_COST", "minimal"}};
+    opt.cwd = dir_;
     return run_process(LICET_BIN, args, opt);
   }
+  rapidjson::Document licet_ok(const std::vector<std::string>& args) {
+    auto r = licet(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto d = json::parse_object(r.out);
+    if (!d) {
+      rapidjson::Document empty;
+      empty.SetObject();
+      return empty;
+    }
+    return std::move(*d);
+  }
+  static std::string str(const rapidjson::Value& v, const char* name) {
+    auto it = v.FindMember(name);
+    return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
+  }
 
-  // The active key's secret half, so the test can mint tokens the way `licet issue` does.
+  // The active key from `licet key list`, and its secret half from its key file (unlocked with
+  // the passphrase), so that tests can forge feeds the way only a key holder could.
   void load_keys() {
-    auto db = issuer::Db::open(data_ / "ledger.db", false);
-    auto st =
-        db.prepare("SELECT pid, public_key, secret_file FROM signing_keys WHERE state = 'active'");
-    ASSERT_TRUE(st.step());
-    pid_ = st.text(0);
-    public_keys_.push_back(st.text(1));
-    auto text = read_file(data_ / st.text(2), 4096);
-    ASSERT_TRUE(text.ok());
-    while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
-    auto key = paserk::unwrap_secret_pw(*text, "feed test passphrase");
+    const auto keys = licet_ok({"key", "list"});
+    for (const auto& k : keys["keys"].GetArray()) {
+      if (str(k, "state") != "active") continue;
+      pid_ = str(k, "pid");
+      public_keys_.push_back(str(k, "public_key"));
+    }
+    ASSERT_FALSE(pid_.empty());
+    const auto file = data_ / "keys" / (pid_.substr(std::string("k4.pid.").size()) + ".key");
+    auto text = keys::read_secret_file(file);
+    ASSERT_TRUE(text.ok()) << file;
+    auto key = paserk::unwrap_secret_pw(*text, kPassphrase);
     ASSERT_TRUE(key.ok()) << key.error().message;
     secret_ = std::make_unique<SecretKey>(std::move(*key));
   }
 
-  void sql(const std::string& statement) {
-    auto db = issuer::Db::open(data_ / "ledger.db", false);
-    db.exec(statement);
+  // A license issued with `licet issue`: unlocked, or node-locked to `device`; with the revocation
+  // policy `sync`. Returns its key.
+  std::string add_license(std::optional<SyncPolicy> sync, const std::string& device = "") {
+    std::vector<std::string> args = {
+        "issue",
+        "--product",
+        kProduct,
+        "--customer",
+        "ada@example.com",
+        "--seats",
+        "1",
+        "--out",
+        (dir_ / ("issued-" + std::to_string(++issued_) + ".lic")).string()};
+    if (device.empty()) {
+      args.push_back("--unlocked");
+    } else {
+      args.insert(args.end(), {"--device", device});
+    }
+    if (sync) {
+      args.insert(args.end(),
+                  {"--sync-url", sync->url, "--sync-max-age", std::to_string(sync->max_age)});
+    }
+    return str(licet_ok(args), "license_key");
   }
-
-  // A license row in the ledger and its token (revision `rev`).
-  std::string add_license(std::optional<SyncPolicy> sync) {
-    const std::string key = license_key::generate("MOSTAGARE");
-    sql("INSERT INTO licenses (license_key, product, customer, seats, created_at, updated_at) "
-        "VALUES ('" +
-        key + "', 'mostagare', 'ada@example.com', 1, 0, 0)");
-    sync_[key] = std::move(sync);
-    return key;
+  // The license's current file, written again from the ledger (`licet export`).
+  std::string mint(const std::string& key) {
+    return str(licet_ok({"export", key}), "license_file");
   }
-  std::string mint(const std::string& key, std::int64_t rev = 1) {
-    Claims c;
-    c.iss = "acme";
-    c.sub = "ada@example.com";
-    c.aud = kProduct;
-    c.jti = key + "-" + std::to_string(rev);
-    c.lic = key;
-    c.rev = rev;
-    c.iat = now_ - 3600;
-    c.sync = sync_[key];
-    return armor::write(paseto::sign(claims_to_json(c), *secret_, "{\"kid\":\"" + pid_ + "\"}"),
-                        {});
-  }
-  void revoke(const std::string& key) {
-    sql("UPDATE licenses SET status = 'revoked' WHERE license_key = '" + key + "'");
-  }
-  void swap_device(const std::string& key, std::int64_t new_rev) {
-    sql("UPDATE licenses SET revision = " + std::to_string(new_rev) +
-        ", superseded_below = " + std::to_string(new_rev) + " WHERE license_key = '" + key + "'");
+  void revoke(const std::string& key) { licet_ok({"revoke", key}); }
+  // A node-locked license's device swap: a new revision; older files superseded.
+  std::string swap_device(const std::string& key, const std::string& from, const std::string& to) {
+    return str(licet_ok({"reissue", key, "--add-device", to, "--remove-device", from, "--out",
+                         (dir_ / "swapped.lic").string()}),
+               "license_file");
   }
 
   // `licet revocations publish` into the web root; returns the feed bytes.
@@ -160,9 +181,9 @@ class FeedTest : public ::testing::Test {
   std::unique_ptr<SecretKey> secret_;
   std::string pid_;
   std::vector<std::string> public_keys_;
-  std::map<std::string, std::optional<SyncPolicy>> sync_;
   UnixTime now_ = 0;
   int publishes_ = 0;
+  int issued_ = 0;
 };
 
 }  // namespace licet::test

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -36,6 +39,12 @@ struct RunOptions {
   std::vector<std::string> unset_env;
   std::string stdin_data;  // written to the child's stdin, which is then closed
   std::optional<std::filesystem::path> cwd;
+  // Runs the child as this user and group, with no supplementary groups (permission tests run
+  // as root in CI: the permission-denied paths need an unprivileged process).
+  std::optional<std::pair<uid_t, gid_t>> user;
+  // RLIMIT_FSIZE of the child in bytes, with SIGXFSZ ignored: a write past it fails with EFBIG,
+  // as a full disk fails with ENOSPC (for machines where a small tmpfs cannot be mounted).
+  std::optional<rlim_t> file_size_limit;
 };
 
 namespace detail {
@@ -88,6 +97,18 @@ inline RunResult run_process(const std::string& binary, const std::vector<std::s
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    if (opt.file_size_limit) {
+      ::signal(SIGXFSZ, SIG_IGN);  // an ignored disposition survives exec
+      const rlimit lim{*opt.file_size_limit, *opt.file_size_limit};
+      if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(126);
+    }
+    if (opt.user) {
+      if (::setgroups(0, nullptr) != 0 ||
+          ::setresgid(opt.user->second, opt.user->second, opt.user->second) != 0 ||
+          ::setresuid(opt.user->first, opt.user->first, opt.user->first) != 0) {
+        ::_exit(126);
+      }
+    }
     ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }

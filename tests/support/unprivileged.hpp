@@ -27,7 +27,10 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace licet::test {
@@ -163,6 +166,40 @@ inline std::vector<std::string> unprivileged_argv(const std::string& binary,
   argv.push_back(binary);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
+}
+
+// ---- For processes: RunOptions::user (cli_harness.hpp) drops to an account before exec. ----
+
+struct Account {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::pair<uid_t, gid_t> ids() const { return {uid, gid}; }
+};
+
+// The `nobody` user (and its primary group). Throws when the machine has none.
+inline Account nobody() {
+  const passwd* pw = ::getpwnam("nobody");
+  if (pw == nullptr) throw std::runtime_error("no user 'nobody' on this machine");
+  return Account{pw->pw_uid, pw->pw_gid};
+}
+
+// chown -R: the tree then belongs to `who`, as a data directory belongs to the vendor's user.
+inline void give_tree(const std::filesystem::path& root, const Account& who) {
+  std::error_code ec;
+  if (::lchown(root.c_str(), who.uid, who.gid) != 0) {
+    throw std::runtime_error("chown " + root.string() + " failed");
+  }
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (::lchown(it->path().c_str(), who.uid, who.gid) != 0) {
+      throw std::runtime_error("chown " + it->path().string() + " failed");
+    }
+  }
+}
+
+// Whether this process can drop to another user at all (root, or CAP_SETUID).
+inline bool can_switch_user() {
+  return ::geteuid() == 0;
 }
 
 }  // namespace licet::test

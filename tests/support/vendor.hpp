@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -67,6 +68,33 @@ class Vendor {
     o.cwd = dir_.path();
     return run_process(LICET_BIN, args, o);
   }
+  // `licet` with its clock shifted by `offset` through libfaketime ("-10d": ten days ago), e.g.
+  // to issue a license that has expired by now.
+  RunResult run_at(const std::string& offset, const std::vector<std::string>& args) const {
+    RunOptions o = options_;
+    o.env["LD_PRELOAD"] = faketime_library();
+    o.env["FAKETIME"] = offset;
+    o.env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
+    // The sanitizer runtime must come first in a sanitized binary; libfaketime is preloaded.
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    o.env["ASAN_OPTIONS"] = std::string(asan != nullptr ? asan : "") + ":verify_asan_link_order=0";
+    return run(args, &o);
+  }
+  RunResult ok_at(const std::string& offset, const std::vector<std::string>& args) const {
+    auto r = run_at(offset, args);
+    EXPECT_EQ(r.exit_code, 0) << "at " << offset << ": " << cmdline(args) << "\nstderr: " << r.err;
+    return r;
+  }
+  static std::string faketime_library() {
+    for (const char* p : {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                          "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+                          "/usr/lib/faketime/libfaketime.so.1"}) {
+      if (std::filesystem::exists(p)) return p;
+    }
+    ADD_FAILURE() << "libfaketime not found: install the Debian package faketime";
+    return "";
+  }
+
   RunResult ok(const std::vector<std::string>& args) const {
     auto r = run(args);
     EXPECT_EQ(r.exit_code, 0) << cmdline(args) << "\nstderr: " << r.err << "\nstdout: " << r.out;

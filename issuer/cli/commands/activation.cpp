@@ -33,11 +33,13 @@ void run_respond(Context& ctx, const std::string& file, const std::string& out, 
   auto r = take(core::activate(ctx.session(), req));
   const std::string path = out.empty() ? r.license_key + ".lic" : out;
   const std::string written = write_output(path, r.license.file_text);
-  if (ctx.json) return print_json(r);
-  fmt::print("{} {} for device {} (revision {})\n",
+  std::FILE* const report = report_stream(path);
+  if (ctx.json) return print_json(r, report);
+  fmt::print(report, "{} {} for device {} (revision {})\n",
              r.status == "activated" ? "Activated" : "Already active, re-sent", r.license_key,
              safe(r.device_id), r.license.claims.rev);
-  fmt::print("  file {}: the customer installs it with `licet-verify store FILE --state-dir DIR`\n",
+  fmt::print(report,
+             "  file {}: the customer installs it with `licet-verify store FILE --state-dir DIR`\n",
              written);
 }
 

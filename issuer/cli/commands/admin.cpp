@@ -51,15 +51,16 @@ void run_publish(Context& ctx, const std::string& out, const std::string& valid_
                                             " was recorded but could not be written: " +
                                             f.refusal().message + " (run publish again)");
   }
-  if (ctx.json) return print_json(r);
-  fmt::print("Published revocation feed {} to {}\n", r.sequence, *r.file);
-  fmt::print("  licenses revoked or superseded  {}\n", r.entries);
-  fmt::print("  revoked files (devices)         {}\n", r.revoked_tokens);
-  fmt::print("  retired keys                    {}\n", r.retired_keys);
+  std::FILE* const report = report_stream(out);
+  if (ctx.json) return print_json(r, report);
+  fmt::print(report, "Published revocation feed {} to {}\n", r.sequence, *r.file);
+  fmt::print(report, "  licenses revoked or superseded  {}\n", r.entries);
+  fmt::print(report, "  revoked files (devices)         {}\n", r.revoked_tokens);
+  fmt::print(report, "  retired keys                    {}\n", r.retired_keys);
   std::string signers;
   for (const auto& s : r.signed_by) signers += (signers.empty() ? "" : ", ") + s;
-  fmt::print("  signed by                       {}\n", signers);
-  fmt::print("  next update                     {} (publish again before then)\n",
+  fmt::print(report, "  signed by                       {}\n", signers);
+  fmt::print(report, "  next update                     {} (publish again before then)\n",
              format_rfc3339(r.next_update));
 }
 

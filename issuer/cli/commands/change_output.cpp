@@ -7,8 +7,9 @@
 namespace licet::issuer::cli {
 
 void deliver(Context& ctx, core::ChangeResult r, const std::string& out) {
+  const std::string path = out.empty() ? r.license.r.key + ".lic" : out;
+  std::FILE* const report = report_stream(r.file ? path : "");
   if (r.file) {
-    const std::string path = out.empty() ? r.license.r.key + ".lic" : out;
     // The token is committed to the ledger already: a failed write loses nothing, and the file
     // can be written again from the ledger.
     try {
@@ -24,10 +25,10 @@ void deliver(Context& ctx, core::ChangeResult r, const std::string& out) {
     fmt::print(stderr, "note: {} has no license file to write ({} license)\n", r.license.r.key,
                r.license.r.kind);
   }
-  if (ctx.json) return print_json(r);
-  fmt::print("{}\n", safe(r.message));
-  if (r.written_to) fmt::print("  file {}\n", *r.written_to);
-  if (r.backup) fmt::print("  backup {}\n", r.backup->string());
+  if (ctx.json) return print_json(r, report);
+  fmt::print(report, "{}\n", safe(r.message));
+  if (r.written_to) fmt::print(report, "  file {}\n", *r.written_to);
+  if (r.backup) fmt::print(report, "  backup {}\n", r.backup->string());
 }
 
 }  // namespace licet::issuer::cli

@@ -24,7 +24,9 @@ struct Checked {
 
 Checked check_request(const ActivationRequest& req) {
   Checked c;
-  c.key = field::license_key_syntax(req.license_key);
+  // Online, a malformed key is refused before any lookup; offline, the vendor's own CLI looks
+  // it up and suggests the key a typo came from (find()).
+  if (req.via == ActivationRequest::Via::online) c.key = field::license_key_syntax(req.license_key);
   c.device = field::device_id(req.device_id);
   if (req.device_key) {
     if (!paserk::parse_public(*req.device_key)) {

@@ -46,6 +46,7 @@ Outcome<ChangeResult> remove_device(Session& s, const RemoveDeviceRequest& req) 
     {
       store::Tx tx(s.db, sql::TxMode::read);
       r = require_license(tx, req.key);
+      refuse_revoked(r);
     }
     const Kind kind = kind_of(r);
     if (kind == Kind::node_locked) {
@@ -63,6 +64,7 @@ Outcome<ChangeResult> remove_device(Session& s, const RemoveDeviceRequest& req) 
     {
       store::Tx tx(s.db, sql::TxMode::write);
       r = require_license(tx, req.key);
+      refuse_revoked(r);
       if (!tx.bound_device(r.id, device)) {
         throw Refused(Code::unknown_device, "the device " + device + " is not bound to " + r.key);
       }

@@ -11,10 +11,11 @@
 namespace licet::issuer::core {
 namespace {
 
-std::string issue_message(const store::LicenseRecord& r, Kind kind) {
-  switch (kind) {
+std::string issue_message(const store::LicenseRecord& r, const LicenseSpec& spec) {
+  switch (spec.kind) {
     case Kind::node_locked:
-      return fmt::format("Issued {} (revision 1), node-locked to {} device(s)", r.key, r.seats);
+      return fmt::format("Issued {} (revision 1), node-locked to {} device(s) of {} seat(s)", r.key,
+                         spec.devices.size(), r.seats);
     case Kind::unlocked:
       return fmt::format(
           "Issued {} (revision 1), UNLOCKED: its file verifies on any machine and its {} seat(s) "
@@ -74,7 +75,7 @@ Outcome<ChangeResult> issue(Session& s, const LicenseSpec& spec) {
       if (signs) out.file = mint_license_file(s, tx, r);
       record(tx, s, Action::issue, r.key, std::nullopt, state_json({&r, spec.devices, {}}));
       out.license = license_doc(tx, r, now);
-      out.message = issue_message(r, spec.kind);
+      out.message = issue_message(r, spec);
       tx.commit();
     }
     out.changed = true;

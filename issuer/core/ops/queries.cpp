@@ -1,6 +1,7 @@
 #include "core/ops/queries.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "core/guard.hpp"
@@ -71,6 +72,11 @@ Outcome<LicenseListDoc> list(Session& s, const ListRequest& req) {
     const UnixTime now = s.ledger.now();
     store::LicenseQuery q;
     q.key_prefix = req.key_prefix;
+    // Keys are stored in canonical (upper) case; a prefix is forgiven its case as a key is.
+    if (q.key_prefix) {
+      for (char& c : *q.key_prefix)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     q.product = req.product;
     q.customer_contains = req.customer;
     q.meta_contains = req.meta;
