@@ -131,10 +131,10 @@ void BM_SignOverhead(benchmark::State& state) {
     std::string body = payload;
     body.append(64, '\0');
     std::string token(licet::paseto::kHeader);
-    licet::b64url_encode_append(reinterpret_cast<const std::uint8_t*>(body.data()), body.size(),
+    licet::b64url_encode_public(reinterpret_cast<const std::uint8_t*>(body.data()), body.size(),
                                 token);
     token += '.';
-    licet::b64url_encode_append(reinterpret_cast<const std::uint8_t*>(s.footer.data()),
+    licet::b64url_encode_public(reinterpret_cast<const std::uint8_t*>(s.footer.data()),
                                 s.footer.size(), token);
     std::string file = licet::armor::write(token, {"licet license " + s.c.lic});
     benchmark::DoNotOptimize(m2);
