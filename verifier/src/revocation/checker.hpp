@@ -11,6 +11,7 @@
 
 #include "licet/common/claims.hpp"
 #include "licet/common/error.hpp"
+#include "licet/common/verdict.hpp"
 #include "revocation/feed_store.hpp"
 #include "revocation/fetch.hpp"
 
@@ -39,6 +40,7 @@ class RevocationChecker {
 
  private:
   Status refresh_from_file(UnixTime now, bool& confirmed);
+  Status look_at_file(UnixTime now);
   void maybe_sync(const std::string& url, const Claims& claims, UnixTime now, bool& confirmed);
 
   RevocationSettings settings_;
@@ -46,6 +48,12 @@ class RevocationChecker {
   FeedStore store_;
   std::optional<std::filesystem::file_time_type> file_mtime_;
   std::uintmax_t file_size_ = 0;
+  std::optional<UnixTime> file_looked_at_;  // the verifier's second of the last look at the file
+  Status file_status_;                      // and what that look concluded
+  // The feed's names for the last license checked (hashes of lic and jti, the signer's key id):
+  // an app re-checks the same file, and hashing costs more than the rest of a re-check.
+  std::string keys_lic_, keys_jti_, keys_kid_;
+  std::optional<RevocationKeys> keys_;
   std::optional<Error> file_error_;  // why the configured file was refused, until it changes
   UnixTime last_attempt_ = 0;
   bool last_attempt_failed_ = false;
