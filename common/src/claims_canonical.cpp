@@ -65,9 +65,10 @@ class Cursor {
   bool integer(std::int64_t& out) {
     const char* start = p_;
     std::int64_t v = 0;
-    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 19) v = v * 10 + (*p_++ - '0');
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 18) v = v * 10 + (*p_++ - '0');
     const auto digits = p_ - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0')) return false;
+    if (digits == 0 || (digits > 1 && *start == '0')) return false;
+    // A 19th digit, a fraction or an exponent: the strict reader decides.
     if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E' || (*p_ >= '0' && *p_ <= '9'))) {
       return false;
     }

@@ -3,6 +3,7 @@
 // Claims; claims_from_json always answers exactly what the strict reader answers.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 #include <string>
 
@@ -85,6 +86,19 @@ TEST(CanonicalClaims, CanonicalPlainDocumentsAreReadLikeTheStrictReader) {
     ASSERT_EQ(agree(json, &fast), "");
     ASSERT_TRUE(fast) << json;  // licet's own output takes the fast path
     ASSERT_EQ(*detail::read_canonical_claims(json), c);
+  }
+}
+
+TEST(CanonicalClaims, IntegersUpTo18DigitsAreReadAndLongerOnesGoToTheStrictReader) {
+  for (std::int64_t rev : {std::int64_t{1}, std::int64_t{999999999999999999},
+                           std::int64_t{1000000000000000000}, INT64_MAX}) {
+    Claims c = test::sample_claims();
+    c.rev = rev;
+    const std::string json = claims_to_json(c);
+    bool fast = false;
+    ASSERT_EQ(agree(json, &fast), "");
+    EXPECT_EQ(fast, rev <= 999999999999999999) << rev;
+    EXPECT_EQ(claims_from_json(json)->rev, rev);
   }
 }
 
