@@ -31,13 +31,13 @@ class Cursor {
 
   bool done() const { return p_ == end_; }
 
-  // Consumes `lit` when the input continues with it.
-  bool lit(std::string_view lit) {
-    if (static_cast<std::size_t>(end_ - p_) < lit.size() ||
-        std::memcmp(p_, lit.data(), lit.size()) != 0) {
-      return false;
-    }
-    p_ += lit.size();
+  // Consumes `lit` when the input continues with it. A literal's length is a constant here, so
+  // the comparison compiles to a few loads instead of a call.
+  template <std::size_t N>
+  bool lit(const char (&lit)[N]) {
+    constexpr std::size_t n = N - 1;  // without the terminating NUL
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, lit, n) != 0) return false;
+    p_ += n;
     return true;
   }
 
