@@ -40,31 +40,4 @@ std::optional<Bytes> b64url_decode(std::string_view text) {
   return out;
 }
 
-void b64url_encode_append(const std::uint8_t* data, std::size_t size, std::string& out) {
-  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  const std::size_t start = out.size();
-  const std::size_t cap = sodium_base64_ENCODED_LEN(size, kVariant);  // includes the NUL
-  out.resize(start + cap);
-  sodium_bin2base64(out.data() + start, cap, data, size, kVariant);
-  out.resize(start + cap - 1);
-}
-
-bool b64url_decode_append(std::string_view text, std::string& out) {
-  if (text.size() % 4 == 1) return false;
-  for (char c : text) {
-    if (!in_alphabet(c)) return false;  // see b64url_decode
-  }
-  const std::size_t start = out.size();
-  out.resize(start + text.size() / 4 * 3 + 3);
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<std::uint8_t*>(out.data()) + start, out.size() - start,
-                        text.data(), text.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    out.resize(start);
-    return false;
-  }
-  out.resize(start + len);
-  return true;
-}
-
 }  // namespace licet

@@ -3,8 +3,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <set>
 
+#include "licet/common/claims_canonical.hpp"
 #include "licet/common/device_id_rule.hpp"
 #include "licet/common/json.hpp"
 #include "licet/common/license_key.hpp"
@@ -144,6 +146,13 @@ std::string claims_to_json(const Claims& c) {
 }
 
 Result<Claims> claims_from_json(std::string_view text) {
+  // Licenses minted by licet are read without building a JSON document; anything else, and every
+  // refusal, goes through the strict reader (common/include/licet/common/claims_canonical.hpp).
+  if (auto canonical = detail::read_canonical_claims(text)) return std::move(*canonical);
+  return detail::read_claims_strict(text);
+}
+
+Result<Claims> detail::read_claims_strict(std::string_view text) {
   auto doc = json::parse_object(text, {ClaimLimits::kMaxPayloadBytes, 4});
   if (!doc) return std::move(doc).error();
   const Reader r(*doc);
@@ -206,12 +215,20 @@ Status validate_claims(const Claims& c) {
     if (static_cast<std::int64_t>(c.devices->size()) > c.seats) {
       return bad("devices", "lists more devices than seats");
     }
+    // Pairwise for the usual handful of devices (no allocation on every license check).
+    const auto& devices = *c.devices;
+    const bool small = devices.size() <= 32;
     std::set<std::string_view> seen;
-    for (const auto& d : *c.devices) {
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      const std::string& d = devices[i];
       if (auto why = device_id_rule::invalid_reason(d); !why.empty()) {
         return bad("devices", "contains an invalid device ID: " + why);
       }
-      if (!seen.insert(d).second) return bad("devices", "lists the device " + d + " twice");
+      const bool twice =
+          small ? std::find(devices.begin(), devices.begin() + static_cast<std::ptrdiff_t>(i), d) !=
+                      devices.begin() + static_cast<std::ptrdiff_t>(i)
+                : !seen.insert(d).second;
+      if (twice) return bad("devices", "lists the device " + d + " twice");
     }
   }
   if (c.features.size() > ClaimLimits::kMaxFeatures) return bad("features", "has too many items");

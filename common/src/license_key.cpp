@@ -41,6 +41,31 @@ constexpr unsigned kInverseCheckWeight = [] {
   return p;
 }();
 
+// The value of each canonical symbol, -1 for every other byte: is_canonical runs on every license
+// check, and a search of the alphabet per symbol was most of its cost.
+struct CanonicalValues {
+  int v[256];
+  constexpr CanonicalValues() : v() {
+    for (auto& x : v) x = -1;
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+      v[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
+    }
+  }
+};
+constexpr CanonicalValues kCanonicalValue;
+
+// gf_mul(v, kWeight.w[i]) for every position i and symbol value v, for the same reason.
+struct WeightedValues {
+  unsigned char v[kRandomChars + 1][32];
+  constexpr WeightedValues() : v() {
+    for (std::size_t i = 0; i <= kRandomChars; ++i) {
+      for (unsigned x = 0; x < 32; ++x)
+        v[i][x] = static_cast<unsigned char>(gf_mul(x, kWeight.w[i]));
+    }
+  }
+};
+constexpr WeightedValues kWeighted;
+
 // ASCII only, without the locale lookup of std::toupper (this runs on every license check).
 char upper(char c) {
   return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -178,9 +203,10 @@ bool is_canonical(std::string_view key) {
       if (rest[i] != '-') return false;
       continue;
     }
-    const auto v = kAlphabet.find(rest[i]);
-    if (v == std::string_view::npos) return false;
-    sum ^= gf_mul(static_cast<unsigned>(v), kWeight.w[symbols]);
+    const int v = kCanonicalValue.v[static_cast<unsigned char>(rest[i])];
+    if (v < 0) return false;
+    if (symbols >= kRandomChars) return false;
+    sum ^= kWeighted.v[symbols][v];
     ++symbols;
   }
   return symbols == kRandomChars && rest[rest.size() - 2] == '-' &&

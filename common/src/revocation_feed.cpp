@@ -152,12 +152,13 @@ Result<KeyId> key_id_from_pid(std::string_view pid) {
   if (pid.substr(0, kPidPrefix.size()) != kPidPrefix) {
     return make_error(ErrorCode::malformed, "not a k4.pid: missing the \"k4.pid.\" prefix");
   }
-  auto raw = b64url_decode(pid.substr(kPidPrefix.size()));
-  if (!raw || raw->size() != kKeyIdSize) {
+  // Key ids are public: the table-driven decoder (a re-check of a license may ask for one).
+  std::string raw;
+  if (!b64url_decode_public(pid.substr(kPidPrefix.size()), raw) || raw.size() != kKeyIdSize) {
     return make_error(ErrorCode::malformed, "not a k4.pid: the id is not 33 bytes of base64url");
   }
   KeyId id{};
-  std::copy(raw->begin(), raw->end(), id.begin());
+  std::copy(raw.begin(), raw.end(), id.begin());
   return id;
 }
 
@@ -276,6 +277,13 @@ const std::uint8_t* HashIndex::find(const std::uint8_t* records, std::size_t str
   if (starts_.empty()) return nullptr;
   const std::size_t b = bits_ == 0 ? 0 : prefix32(hash) >> (32 - bits_);
   std::size_t lo = starts_[b], hi = starts_[b + 1];
+  if (hi - lo <= 4) {  // the usual bucket: one record or none; equality alone decides
+    for (; lo < hi; ++lo) {
+      const std::uint8_t* r = records + lo * stride;
+      if (std::memcmp(r, hash, kHashSize) == 0) return r;
+    }
+    return nullptr;
+  }
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
     const std::uint8_t* r = records + mid * stride;

@@ -141,8 +141,10 @@ std::string pid(const PublicKey& key) {
 
 bool looks_like_pid(std::string_view text) {
   if (text.substr(0, kPid.size()) != kPid) return false;
-  auto bytes = b64url_decode(text.substr(kPid.size()));
-  return bytes && bytes->size() == 33;
+  // A key id is public (it is in every token footer) and checked on every license check: the
+  // table-driven decoder, same strictness as b64url_decode.
+  std::string bytes;
+  return b64url_decode_public(text.substr(kPid.size()), bytes) && bytes.size() == 33;
 }
 
 std::string wrap_secret_pw(const SecretKey& key, std::string_view password, const PwCost& cost,

@@ -1,5 +1,5 @@
 # Fuzz targets for common/ and keys/: the parsers that see outside data.
-foreach(name fuzz_token fuzz_armor fuzz_claims)
+foreach(name fuzz_token fuzz_armor fuzz_claims fuzz_base64)
   licet_fuzz_target(${name} ${CMAKE_CURRENT_LIST_DIR}/${name}.cpp licet_common)
   licet_warnings(${name})
 endforeach()

@@ -71,7 +71,7 @@ class FeedTrust : public ::testing::Test {
     cfg.revocations_file = feed_path().string();
     if (state) cfg.state_dir = (dir_ / "state").string();
     cfg.recheck_cache = false;
-    cfg.clock = [] { return kNow; };
+    cfg.clock = [this] { return now_; };
     auto v = Verifier::create(std::move(cfg));
     EXPECT_TRUE(v.ok()) << v.error().message;
     return std::move(*v);
@@ -91,6 +91,7 @@ class FeedTrust : public ::testing::Test {
   std::string other_lic = license_key::generate("MOSTAGARE");
   std::filesystem::path dir_;
   int writes_ = 0;
+  UnixTime now_ = kNow;
 };
 
 TEST_F(FeedTrust, FeedSignedByOldAndNewKeyIsAcceptedByEitherAlone) {
@@ -144,6 +145,7 @@ TEST_F(FeedTrust, AKeyTheHeldFeedRetiredNoLongerVouches) {
   // Feed 2, signed only by the retired key (whoever holds it now), is refused; feed 1 stays.
   feed::Content second = content(2);
   write_feed(*feed::build(second, {&old_key}));
+  now_ += 1;  // the verifier looks at the file again in the next second
   expect_code(v.verify(mint(new_key, lic, "t2")), ErrorCode::unknown_key,
               "which the vendor has retired");
 }
@@ -166,6 +168,35 @@ TEST_F(FeedTrust, ATokenEntryRevokesThatFileOnly) {
   expect_code(v.verify(mint(old_key, lic, "machine-file-device-a")), ErrorCode::revoked,
               "(token machine-file-device-a) has been revoked");
   expect_code(v.verify(mint(old_key, lic, "machine-file-device-b")), ErrorCode::ok);
+}
+
+// The checker remembers the feed's names for the last file it checked; alternating files, licenses
+// and signers must each still get their own verdict, cached re-checks included.
+TEST_F(FeedTrust, AlternatingFilesEachGetTheirOwnVerdict) {
+  feed::Content c = content(1);
+  c.revoked_tokens.push_back(feed::hash_token_id("t-revoked"));
+  c.entries.push_back({feed::hash_license_key(other_lic), feed::kRevoked});
+  c.retired_keys.push_back(feed::key_id_of(stranger.public_key()));
+  write_feed(*feed::build(c, {&old_key}));
+  VerifierConfig cfg;
+  cfg.public_keys = {paserk::to_public(old_key.public_key()),
+                     paserk::to_public(stranger.public_key())};
+  cfg.product = "mostagare";
+  cfg.revocations_file = feed_path().string();
+  cfg.clock = [this] { return now_; };
+  auto v = Verifier::create(cfg);  // re-check cache on (the default)
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  const std::string revoked_token = mint(old_key, lic, "t-revoked");
+  const std::string fine = mint(old_key, lic, "t-fine");
+  const std::string revoked_license = mint(old_key, other_lic, "t-fine");
+  const std::string retired_signer = mint(stranger, lic, "t-fine");
+  for (int round = 0; round < 3; ++round) {
+    expect_code(v->verify(revoked_token), ErrorCode::revoked, "(token t-revoked)");
+    expect_code(v->verify(fine), ErrorCode::ok);
+    expect_code(v->verify(revoked_license), ErrorCode::revoked, "license " + other_lic);
+    expect_code(v->verify(retired_signer), ErrorCode::revoked, "retired key");
+    expect_code(v->verify(fine), ErrorCode::ok);
+  }
 }
 
 }  // namespace

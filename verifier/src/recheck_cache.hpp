@@ -18,7 +18,6 @@ namespace licet::detail {
 
 struct Checked {
   Claims claims;
-  License license;  // prebuilt, so a hit only copies it
   std::string kid;  // the k4.pid that signed it
 };
 

@@ -71,10 +71,15 @@ Result<std::string> footer_kid(std::string_view footer) {
   constexpr std::string_view kPre = "{\"kid\":\"";
   constexpr std::string_view kPost = "\"}";
   std::string pid;
+  const auto plain = [](std::string_view v) {  // no quote or backslash (one pass, no memchr)
+    for (char c : v) {
+      if (c == '"' || c == '\\') return false;
+    }
+    return true;
+  };
   if (footer.size() > kPre.size() + kPost.size() && footer.substr(0, kPre.size()) == kPre &&
       footer.substr(footer.size() - kPost.size()) == kPost &&
-      footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size())
-              .find_first_of("\"\\") == std::string_view::npos) {
+      plain(footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size()))) {
     pid = footer.substr(kPre.size(), footer.size() - kPre.size() - kPost.size());
   } else {
     auto doc = json::parse_object(footer, {kMaxFooterBytes, 1});
@@ -139,9 +144,8 @@ Result<std::shared_ptr<const detail::Checked>> Verifier::Impl::authenticate(
   auto claims = claims_from_json(parsed->payload);
   if (!claims) return std::move(claims).error();
   auto checked = std::make_shared<detail::Checked>();
-  checked->license = detail::license_from_claims(*claims);
   checked->claims = std::move(*claims);
-  checked->kid = std::string(pid);
+  checked->kid = std::move(*kid);
   return std::shared_ptr<const detail::Checked>(std::move(checked));
 }
 
@@ -308,7 +312,7 @@ VerifyResult Verifier::Impl::verify(std::string_view license_text, const DeviceO
   if (auto st = check_device(claims, device); !st) return fail(st.error());
   if (auto st = check_revocations(claims, checked->kid, now); !st) return fail(st.error());
   if (!guard_status) return fail(guard_status.error());
-  return VerifyResult{ErrorCode::ok, {}, checked->license};
+  return VerifyResult{ErrorCode::ok, {}, detail::license_from_claims(claims)};
 }
 
 // ---- public API ----

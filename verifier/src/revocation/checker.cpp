@@ -49,8 +49,19 @@ RevocationChecker::RevocationChecker(RevocationSettings settings, const keys::Ke
     : settings_(std::move(settings)), store_(settings_.state, keyring, settings_.tolerance) {}
 
 // The configured file is re-read only when it changes (size or mtime), so a large feed costs
-// its load once, not on every check.
+// its load once, not on every check; and it is looked at (stat) at most once per second of the
+// verifier's clock, since a stat costs more than the whole re-check of a license
+// (docs/PERFORMANCE.md, "Revocation feed").
 Status RevocationChecker::refresh_from_file(UnixTime now, bool& confirmed) {
+  if (!file_looked_at_ || *file_looked_at_ != now) {
+    file_looked_at_ = now;
+    file_status_ = look_at_file(now);
+  }
+  confirmed = file_status_.ok();
+  return file_status_;
+}
+
+Status RevocationChecker::look_at_file(UnixTime now) {
   std::error_code ec;
   const auto mtime = std::filesystem::last_write_time(settings_.file, ec);
   const auto size = ec ? 0 : std::filesystem::file_size(settings_.file, ec);
@@ -75,7 +86,6 @@ Status RevocationChecker::refresh_from_file(UnixTime now, bool& confirmed) {
   if (auto st = store_.confirm(now, /*save=*/false); !st) {
     return Error{st.code(), "revocation feed " + settings_.file + ": " + st.error().message};
   }
-  confirmed = true;
   return {};
 }
 
@@ -158,7 +168,13 @@ Status RevocationChecker::check(const Claims& claims, std::string_view kid, Unix
 
   // Whatever feed is held, however old, still counts: a revocation never expires.
   if (const auto feed = store_.current()) {
-    if (auto st = revocation_verdict(*feed, claims, kid); !st) return st;
+    if (!keys_ || keys_lic_ != claims.lic || keys_jti_ != claims.jti || keys_kid_ != kid) {
+      keys_ = revocation_keys(claims, kid);
+      keys_lic_ = claims.lic;
+      keys_jti_ = claims.jti;
+      keys_kid_ = kid;
+    }
+    if (auto st = revocation_verdict(*feed, claims, kid, *keys_); !st) return st;
   }
 
   // A damaged cache is not taken for none: the license may be one it revoked.

@@ -14,6 +14,7 @@
 
 #include "licet/common/claims.hpp"
 #include "licet/common/error.hpp"
+#include "licet/common/verdict.hpp"
 #include "licet/verifier.hpp"
 #include "revocation/feed_store.hpp"
 
@@ -47,12 +48,19 @@ class RevocationChecker {
 
  private:
   Status refresh_from_file(UnixTime now, bool& confirmed);
+  Status look_at_file(UnixTime now);
 
   RevocationSettings settings_;
   mutable std::mutex mutex_;  // guards everything below; never held during a download
   FeedStore store_;
   std::optional<std::filesystem::file_time_type> file_mtime_;
   std::uintmax_t file_size_ = 0;
+  std::optional<UnixTime> file_looked_at_;  // the verifier's second of the last look at the file
+  Status file_status_;                      // and what that look concluded
+  // The feed's names for the last license checked (hashes of lic and jti, the signer's key id):
+  // an app re-checks the same file, and hashing costs more than the rest of a re-check.
+  std::string keys_lic_, keys_jti_, keys_kid_;
+  std::optional<RevocationKeys> keys_;
   std::optional<Error> file_error_;  // why the configured file was refused, until it changes
   std::string last_url_;             // the sync.url of the last license checked
   std::string last_failure_;         // why the last sync failed; "" after a success
