@@ -44,8 +44,7 @@ void Tx::insert_token(const TokenRecord& t) {
 }
 
 std::vector<TokenRecord> Tx::tokens(std::int64_t license_id) {
-  auto q = db_.query(std::string("SELECT ") + kColumns +
-                     " WHERE license_id = ? ORDER BY revision, issued_at, jti");
+  auto q = db_.query(std::string("SELECT ") + kColumns + " WHERE license_id = ? ORDER BY id");
   q.bind(1, license_id);
   std::vector<TokenRecord> out;
   while (q.next()) out.push_back(read_token(q));
@@ -64,7 +63,7 @@ std::optional<TokenRecord> Tx::latest_token(std::int64_t license_id,
   auto q = db_.query(std::string("SELECT ") + kColumns +
                      (device_id ? " WHERE license_id = ? AND device_id = ?"
                                 : " WHERE license_id = ? AND device_id IS NULL") +
-                     " AND revoked_at IS NULL ORDER BY revision DESC, issued_at DESC LIMIT 1");
+                     " AND revoked_at IS NULL ORDER BY id DESC LIMIT 1");
   q.bind(1, license_id);
   if (device_id) q.bind(2, *device_id);
   if (!q.next()) return std::nullopt;
@@ -86,7 +85,7 @@ std::int64_t Tx::revoke_device_tokens(std::int64_t license_id, std::string_view 
 std::vector<std::string> Tx::revoked_token_ids(UnixTime now) {
   auto q = db_.query(
       "SELECT jti FROM tokens WHERE revoked_at IS NOT NULL AND "
-      "(expires_at IS NULL OR expires_at > ?) ORDER BY jti");
+      "(expires_at IS NULL OR expires_at > ?) ORDER BY id");
   q.bind(1, now);
   std::vector<std::string> out;
   while (q.next()) out.push_back(q.text(0));

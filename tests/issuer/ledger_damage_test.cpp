@@ -165,5 +165,51 @@ TEST(LedgerDamage, RestoreRefusesABackupWhoseTrailWasTamperedWith) {
   EXPECT_EQ(v.run({"audit", "--verify"}).exit_code, 0);
 }
 
+// The advice the refusals above give — restore a backup — can be followed: the damaged file is
+// set aside as it is, the backup takes its place, the trail verifies.
+TEST(LedgerDamage, RestoreRecoversAnEmptyLedger) {
+  Vendor v;
+  const std::string key = v.unlocked(1);
+  const auto backup = v.path("good.db");
+  v.ok({"backup", backup.string()});
+  fs::resize_file(v.ledger_file(), 0);
+  auto r = v.run({"restore", backup.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(v.run({"show", key}).exit_code, 0);
+  EXPECT_EQ(v.run({"audit", "--verify"}).exit_code, 0);
+  bool kept = false;
+  for (const auto& name : files_in(v.data_dir() / "backups")) {
+    if (name.find("damaged-ledger.db") != std::string::npos) {
+      kept = fs::file_size(v.data_dir() / "backups" / name) == 0;
+    }
+  }
+  EXPECT_TRUE(kept) << "the empty ledger was not kept aside as it was";
+}
+
+TEST(LedgerDamage, RestoreRecoversACorruptedLedger) {
+  Vendor v;
+  std::string csv = "product,customer,seats\n";
+  for (int i = 0; i < 300; ++i) csv += "app,customer-" + std::to_string(i) + "@example.com,2\n";
+  std::ofstream(v.path("orders.csv")) << csv;
+  v.ok({"issue", "--batch", v.path("orders.csv").string(), "--out-dir", v.path("out").string()});
+  const auto backup = v.path("good.db");
+  v.ok({"backup", backup.string()});
+  const auto total = json_int(v.json({"list"}), "total");
+  const auto page = raw_int(v.ledger_file(),
+                            "SELECT rootpage FROM sqlite_master WHERE name = 'licenses_customer'");
+  const auto page_size = raw_int(v.ledger_file(), "PRAGMA page_size");
+  {
+    std::fstream f(v.ledger_file(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((page - 1) * page_size + 8);
+    f << std::string(static_cast<std::size_t>(page_size - 8), '\xa5');
+  }
+  ASSERT_EQ(v.run({"backup", v.path("x.db").string()}).exit_code, 3);  // it is corrupted
+  auto r = v.run({"restore", backup.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(v.run({"backup", v.path("y.db").string()}).exit_code, 0);
+  EXPECT_EQ(json_int(v.json({"list"}), "total"), total);
+  EXPECT_EQ(v.run({"audit", "--verify"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace licet::test

@@ -66,11 +66,41 @@ void run_backup(Context& ctx, const std::string& file) {
 }
 
 void run_restore(Context& ctx, const std::string& file) {
-  const auto r = take(core::restore(ctx.session(), file));
+  // A ledger that cannot be opened, or copied first, is set aside as it is and the backup put in
+  // its place: the way back from an empty or damaged ledger.
+  std::optional<core::RestoreResult> restored;
+  bool damaged = false;
+  core::Session* session = nullptr;
+  try {
+    session = &ctx.session();
+  } catch (const Failure& f) {
+    const auto code = f.refusal().code;
+    if (code != core::Code::ledger_error && code != core::Code::integrity) throw;
+    damaged = true;
+  }
+  if (session != nullptr) {
+    auto o = core::restore(*session, file);
+    if (o) {
+      restored = std::move(*o);
+    } else if (o.refusal().details ==
+               std::vector<std::string>{std::string(core::kLiveLedgerDamaged)}) {
+      damaged = true;
+    } else {
+      throw Failure(o.refusal());
+    }
+  }
+  if (damaged) {
+    fmt::print(stderr,
+               "licet: the ledger cannot be opened or copied; setting it aside and restoring {}\n",
+               file);
+    restored = take(core::restore_damaged(ctx.ledger_options(), file, ctx.effective_actor()));
+  }
+  const auto& r = *restored;
   if (ctx.json) return print_json(r);
   fmt::print("Restored the ledger from {} ({} licenses, {} audit entries).\n", r.file,
              r.summary.licenses, r.summary.audit_entries);
-  fmt::print("The previous ledger was saved to {}\n", r.pre_restore_backup);
+  fmt::print("The previous ledger was {} {}\n", damaged ? "set aside (damaged) as" : "saved to",
+             r.pre_restore_backup);
   fmt::print(
       "The revocation feed continues after sequence {}: publish it again (`licet revocations "
       "publish`) so apps get the restored state.\n",

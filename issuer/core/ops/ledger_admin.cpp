@@ -20,28 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The private copy a restore candidate is checked on, removed whatever happens.
-class StagedCopy {
- public:
-  explicit StagedCopy(fs::path p) : path_(std::move(p)) {}
-  ~StagedCopy() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
-      fs::remove(path_.string() + suffix, ec);
-  }
-  StagedCopy(const StagedCopy&) = delete;
-  StagedCopy& operator=(const StagedCopy&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-[[noreturn]] void refuse_restore(const fs::path& file, const std::string& why) {
-  throw Refused(Code::integrity,
-                "refusing to restore " + file.string() + ": " + why + ". Nothing was changed.");
-}
-
 }  // namespace
 
 Outcome<BackupResult> backup(Session& s, const fs::path& dest) {
@@ -56,83 +34,6 @@ Outcome<BackupResult> backup(Session& s, const fs::path& dest) {
     r.summary = write_backup(s, dest);
     r.file = dest.string();
     r.keys_dir = (s.ledger.data_dir() / "keys").string();
-    return r;
-  });
-}
-
-Outcome<RestoreResult> restore(Session& s, const fs::path& file) {
-  return guarded([&] {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) refuse_restore(file, "no such file");
-    if (fs::equivalent(file, s.ledger.ledger_file(), ec)) {
-      refuse_restore(file, "it is the live ledger itself");
-    }
-    const fs::path dir = s.ledger.data_dir() / "backups";
-    fs::create_directories(dir, ec);
-    std::random_device rd;
-    StagedCopy staged(dir / fmt::format(".restore-{:08x}.db", rd()));
-    RestoreResult r;
-    std::optional<std::string> embedded_checkpoint;
-    std::unique_ptr<store::Store> candidate;
-    try {
-      store::Store::open_unchecked(file)->copy_to(staged.path());
-      candidate = store::Store::open_unchecked(staged.path());
-      r.summary = check_candidate(*candidate);
-      candidate = store::Store::open(staged.path());  // an older licet's backup comes back migrated
-      auto conn = candidate->connect();
-      store::Tx tx(*conn, sql::TxMode::read);
-      embedded_checkpoint = tx.setting(kEmbeddedCheckpoint);
-    } catch (const sql::Error& e) {
-      refuse_restore(file, e.what());
-    } catch (const Refused& e) {
-      refuse_restore(file, e.refusal().message);
-    }
-    std::int64_t live_sequence = 0;
-    std::int64_t live_entries = 0;
-    {
-      store::Tx tx(s.db, sql::TxMode::read);
-      live_sequence = tx.feed_state().sequence;
-      live_entries = tx.audit_count();
-    }
-    r.pre_restore_backup = automatic_backup(s, "pre-restore").string();
-    s.ledger.store().replace_with(*candidate);
-    {
-      store::Tx tx(s.db, sql::TxMode::write);
-      // The feed's sequence never goes back: apps that hold a newer feed accept the next one.
-      auto feed = tx.feed_state();
-      feed.sequence = std::max(feed.sequence, live_sequence);
-      feed.bytes.clear();
-      feed.fingerprint.reset();
-      tx.set_feed_state(feed);
-      r.feed_sequence = feed.sequence;
-      record(tx, s, Action::restore, std::nullopt,
-             details_json({{"audit_entries", std::to_string(live_entries)}}),
-             details_json({{"file", fs::absolute(file).string()},
-                           {"audit_entries", std::to_string(r.summary.audit_entries)},
-                           {"licenses", std::to_string(r.summary.licenses)},
-                           {"pre_restore_backup", r.pre_restore_backup}}));
-      tx.commit();
-    }
-    // The live checkpoint described the replaced history: the restored ledger's own takes its
-    // place.
-    const fs::path cp = checkpoint_file(s.ledger.data_dir());
-    if (embedded_checkpoint) {
-      if (auto st = write_file_atomic(cp, *embedded_checkpoint + "\n", 0600); !st) {
-        s.ledger.note("cannot write the audit checkpoint: " + st.error().message);
-      }
-    } else {
-      fs::remove(cp, ec);
-    }
-    refresh_checkpoint(s);
-    {
-      store::Tx tx(s.db, sql::TxMode::read);
-      for (const auto& k : tx.signing_keys()) {
-        if (k.state != "retired" && !fs::exists(s.ledger.data_dir() / k.secret_file, ec)) {
-          r.missing_key_files.push_back(k.pid);
-        }
-      }
-    }
-    r.file = file.string();
     return r;
   });
 }

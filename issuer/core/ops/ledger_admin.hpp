@@ -47,7 +47,14 @@ struct RestoreResult {
        cereal::make_nvp("missing_key_files", missing_key_files));
   }
 };
+// Refused(integrity) with details {kLiveLedgerDamaged} when the live ledger itself cannot be
+// backed up first: then restore_damaged() is the way.
+inline constexpr std::string_view kLiveLedgerDamaged = "live-ledger-damaged";
 Outcome<RestoreResult> restore(Session& s, const std::filesystem::path& file);
+// For a ledger that cannot be opened or backed up (empty, damaged): the damaged files are set
+// aside in <data dir>/backups/ as they are, and the checked backup takes their place.
+Outcome<RestoreResult> restore_damaged(LedgerOptions options, const std::filesystem::path& file,
+                                       const std::string& actor);
 
 struct AuditVerificationDoc {
   AuditVerification v;

@@ -124,7 +124,8 @@ ALTER TABLE devices ADD COLUMN app TEXT;
 ALTER TABLE devices ADD COLUMN device_key TEXT;       -- k4.public of the device, if it has one
 ALTER TABLE devices ADD COLUMN unbind_reason TEXT;
 CREATE TABLE tokens_v2 (
-  jti         TEXT PRIMARY KEY,
+  id          INTEGER PRIMARY KEY,       -- the order tokens were signed in
+  jti         TEXT NOT NULL UNIQUE,
   license_id  INTEGER NOT NULL REFERENCES licenses(id),
   revision    INTEGER NOT NULL,
   kid         TEXT NOT NULL,
@@ -136,14 +137,15 @@ CREATE TABLE tokens_v2 (
   token       TEXT NOT NULL
 );
 INSERT INTO tokens_v2 (jti, license_id, revision, kid, kind, issued_at, token)
-  SELECT jti, license_id, revision, kid, 'license', issued_at, token FROM tokens;
+  SELECT jti, license_id, revision, kid, 'license', issued_at, token FROM tokens ORDER BY rowid;
 DROP TABLE tokens;
 ALTER TABLE tokens_v2 RENAME TO tokens;
-CREATE INDEX tokens_license ON tokens(license_id, revision);
+-- Every lookup of tokens starts from the license (its files, a device's files, the keys that
+-- signed them): one index serves them all, and each signature updates as few pages as possible.
 CREATE INDEX tokens_device ON tokens(license_id, device_id);
 CREATE INDEX tokens_revoked ON tokens(revoked_at) WHERE revoked_at IS NOT NULL;
-CREATE INDEX tokens_kid ON tokens(kid);
 CREATE INDEX devices_unbound ON devices(license_id, unbound_at);
+DROP INDEX devices_license;
 CREATE TABLE request_nonces (
   jti        TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
@@ -153,6 +155,63 @@ CREATE INDEX request_nonces_expiry ON request_nonces(expires_at);
 ALTER TABLE feed_state ADD COLUMN bytes BLOB;
 ALTER TABLE feed_state ADD COLUMN fingerprint TEXT;
 ALTER TABLE feed_state ADD COLUMN next_update INTEGER;
+-- Floating licenses: a seat is held while a lease is current (expires_at from stored times, so a
+-- crashed client's seat comes back with no reaper); released leases stay for the history.
+CREATE TABLE leases (
+  id             INTEGER PRIMARY KEY,
+  license_id     INTEGER NOT NULL REFERENCES licenses(id),
+  device_id      TEXT NOT NULL,
+  device_key     TEXT NOT NULL,            -- k4.public that signs the device's requests
+  jti            TEXT NOT NULL UNIQUE,     -- the lease token (also in tokens)
+  issued_at      INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  borrowed       INTEGER NOT NULL DEFAULT 0,
+  released_at    INTEGER,
+  release_reason TEXT
+);
+CREATE INDEX leases_current ON leases(license_id, expires_at) WHERE released_at IS NULL;
+-- Webhooks: endpoints, and the durable outbox written in the same transaction as the change.
+CREATE TABLE webhook_endpoints (
+  id          INTEGER PRIMARY KEY,
+  url         TEXT NOT NULL,
+  events      TEXT NOT NULL DEFAULT '[]',  -- JSON array of event names; empty = all
+  secret      TEXT NOT NULL,               -- whsec_… (HMAC-SHA256 key, base64)
+  created_at  INTEGER NOT NULL,
+  disabled_at INTEGER
+);
+CREATE TABLE webhook_outbox (
+  id              INTEGER PRIMARY KEY,
+  endpoint_id     INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+  event_id        TEXT NOT NULL UNIQUE,    -- webhook-id
+  event           TEXT NOT NULL,
+  payload         TEXT NOT NULL,           -- JSON
+  created_at      INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  last_error      TEXT,
+  state           TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'delivered', 'dead'))
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE state = 'pending';
+-- Idempotency-Key of the admin API: the first answer, replayed for a retry of the same request.
+CREATE TABLE idempotency_keys (
+  key          TEXT PRIMARY KEY,
+  token_name   TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  response     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+-- Web console sessions (the cookie holds the secret; only its hash is kept).
+CREATE TABLE console_sessions (
+  id_hash      BLOB PRIMARY KEY,
+  token_name   TEXT NOT NULL,
+  csrf         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
 CREATE TABLE product_apps (
   product    TEXT NOT NULL,
   app        TEXT NOT NULL,
